@@ -1,0 +1,39 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { PassportModule } from '@nestjs/passport';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AlertingModule } from './alerting/alerting.module';
+import { GqlAuthGuard } from './common/auth/gql-auth.guard';
+import { JwtStrategy } from './common/auth/jwt.strategy';
+import { AppConfig } from './common/config/app-config';
+import { CoreConfigModule } from './common/config/config.module';
+import { ComplexityPlugin } from './common/graphql/complexity.plugin';
+import { graphqlOptions } from './common/graphql/graphql-options';
+import { PubSubModule } from './common/pubsub/pubsub.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { HealthModule } from './health/health.module';
+import { HeartbeatModule } from './heartbeat/heartbeat.module';
+import { IngestionModule } from './ingestion/ingestion.module';
+import { StorageModule } from './storage/storage.module';
+
+/** The feature modules, in the order data flows through them; also what schema.gql is emitted from. */
+export const FEATURE_MODULES = [StorageModule, IngestionModule, HeartbeatModule, HealthModule, DashboardModule, AlertingModule];
+
+@Module({
+  imports: [
+    CoreConfigModule,
+    PubSubModule,
+    ScheduleModule.forRoot(),
+    PassportModule,
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      inject: [AppConfig],
+      useFactory: graphqlOptions,
+    }),
+    ...FEATURE_MODULES,
+  ],
+  providers: [JwtStrategy, ComplexityPlugin, { provide: APP_GUARD, useClass: GqlAuthGuard }],
+})
+export class AppModule {}

@@ -1,0 +1,132 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const DEV_JWT_SECRET = 'vitals-development-secret-change-me';
+
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every setting of the service, read from environment variables once at start-up.
+ * A bad value stops the process with a message naming the variable.
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** When unset, an embedded FerretDB (SQLite) server is started under DATA_DIR. */
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^mongodb(\+srv)?:\/\/.+/, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI' })
+  MONGODB_URI?: string;
+
+  /** Database name used when MONGODB_URI names none, and always for the embedded server. */
+  @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGODB_DB must be 1-63 letters, digits, _ or -' })
+  MONGODB_DB = 'vitals';
+
+  @IsString() @MinLength(1)
+  DATA_DIR = './data';
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** How often the failure detector looks at every agent. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(60_000)
+  HEARTBEAT_SWEEP_INTERVAL_MS = 1000;
+
+  /** Interval assumed for agents that do not declare intervalSeconds. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(60)
+  HEARTBEAT_DEFAULT_INTERVAL_SECONDS = 10;
+
+  /** Silence, in heartbeat intervals, after which an agent is SUSPECT. */
+  @Type(() => Number) @IsNumber() @Min(1.5) @Max(100)
+  DETECTOR_SUSPECT_AFTER_INTERVALS = 3;
+
+  /** Silence, in heartbeat intervals, after which an agent is DOWN. */
+  @Type(() => Number) @IsNumber() @Min(2) @Max(200)
+  DETECTOR_DOWN_AFTER_INTERVALS = 6;
+
+  /** Raw samples older than this are deleted by the retention sweeper. */
+  @Type(() => Number) @IsNumber() @Min(1) @Max(24 * 365)
+  RETENTION_RAW_HOURS = 24;
+
+  /** Agent health events and resolved alerts older than this are deleted. */
+  @Type(() => Number) @IsNumber() @Min(1) @Max(3650)
+  RETENTION_EVENTS_DAYS = 365;
+
+  /** How long a batchId is remembered for idempotent retries. */
+  @Type(() => Number) @IsNumber() @Min(1) @Max(24 * 30)
+  IDEMPOTENCY_WINDOW_HOURS = 24;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000)
+  INGEST_MAX_SAMPLES_PER_BATCH = 200_000;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  INGEST_MAX_ITEMS_PER_BATCH = 20_000;
+
+  @Type(() => Number) @IsInt() @Min(1024) @Max(512 * 1024 * 1024)
+  MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
+  @Type(() => Number) @IsInt() @Min(2) @Max(50)
+  GRAPHQL_MAX_DEPTH = 10;
+
+  @Type(() => Number) @IsInt() @Min(10) @Max(1_000_000)
+  GRAPHQL_MAX_COST = 10_000;
+
+  get jwtSecret(): string {
+    return this.JWT_SECRET ?? DEV_JWT_SECRET;
+  }
+
+  get usesDevelopmentSecret(): boolean {
+    return this.JWT_SECRET === undefined;
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Parses and validates the environment; throws one ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const plain: Record<string, string> = {};
+  for (const key of [...known, 'MONGODB_URI', 'JWT_SECRET', 'REDIS_URL']) {
+    const value = env[key];
+    if (value !== undefined) plain[key] = value;
+  }
+  const config = plainToInstance(AppConfig, plain);
+  const problems = validateSync(config, { forbidUnknownValues: true }).flatMap((e) => describe(e, plain));
+  if (config.NODE_ENV === 'production' && config.JWT_SECRET === undefined) {
+    problems.push('JWT_SECRET is required when NODE_ENV=production');
+  }
+  if (config.DETECTOR_DOWN_AFTER_INTERVALS <= config.DETECTOR_SUSPECT_AFTER_INTERVALS) {
+    problems.push('DETECTOR_DOWN_AFTER_INTERVALS must be greater than DETECTOR_SUSPECT_AFTER_INTERVALS');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return config;
+}
+
+function describe(error: ValidationError, raw: Record<string, string>): string[] {
+  const value = error.property === 'JWT_SECRET' ? '<hidden>' : JSON.stringify(raw[error.property]);
+  return Object.values(error.constraints ?? {}).map((message) => `${error.property}=${value}: ${message}`);
+}

@@ -1,0 +1,40 @@
+import { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { Plugin } from '@nestjs/apollo';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { AppConfig } from '../config/app-config';
+import { badInput } from './errors';
+
+/** Refuses operations whose estimated cost exceeds GRAPHQL_MAX_COST (list fields multiply by their page size). */
+@Plugin()
+export class ComplexityPlugin implements ApolloServerPlugin {
+  constructor(
+    private readonly schemaHost: GraphQLSchemaHost,
+    private readonly config: AppConfig,
+  ) {}
+
+  async requestDidStart(): Promise<GraphQLRequestListener<object>> {
+    const { schema } = this.schemaHost;
+    const maxCost = this.config.GRAPHQL_MAX_COST;
+    return {
+      async didResolveOperation({ request, document }) {
+        let cost: number;
+        try {
+          cost = getComplexity({
+            schema,
+            operationName: request.operationName,
+            query: document,
+            variables: request.variables,
+            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+          });
+        } catch {
+          // Variables that do not coerce: execution refuses them with BAD_USER_INPUT and their path.
+          return;
+        }
+        if (cost > maxCost) {
+          throw badInput(`Query cost ${cost} exceeds the limit of ${maxCost}; request fewer items or fields`);
+        }
+      },
+    };
+  }
+}

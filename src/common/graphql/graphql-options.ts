@@ -1,0 +1,43 @@
+import { ApolloDriverConfig } from '@nestjs/apollo';
+import depthLimit from 'graphql-depth-limit';
+import { DocumentNode, GraphQLFormattedError, GraphQLSchema, specifiedRules, validate } from 'graphql';
+import { authenticateConnection, requestFromConnection } from '../auth/connection-auth';
+import { AppConfig } from '../config/app-config';
+
+/**
+ * Apollo + graphql-ws options: in-memory code-first schema (schema.gql is
+ * emitted by `npm run schema`), depth limit on every operation including
+ * subscriptions, token check on WebSocket connect, and errors that always
+ * carry extensions.code.
+ */
+export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+  const depthRule = depthLimit(config.GRAPHQL_MAX_DEPTH);
+  return {
+    autoSchemaFile: true,
+    sortSchema: true,
+    path: '/graphql',
+    playground: false,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [depthRule],
+    subscriptions: {
+      'graphql-ws': {
+        path: '/graphql',
+        onConnect: authenticateConnection(config),
+        // Nest's type omits graphql-ws's `validate`, but passes every option through to useServer.
+        ...{ validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, depthRule]) },
+      },
+    },
+    context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown> }) =>
+      ctx.req !== undefined ? { req: ctx.req } : { req: requestFromConnection(ctx.connectionParams) },
+    formatError: withCode,
+  };
+}
+
+function withCode(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST') {
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', reason: code } };
+  }
+  return formatted.extensions?.code ? formatted : { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+}

@@ -1,0 +1,35 @@
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { PubSub, PubSubEngine } from 'graphql-subscriptions';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import { AppConfig } from '../config/app-config';
+
+export const PUB_SUB = Symbol('PUB_SUB');
+
+/**
+ * Fan-out of live events to subscriptions: in-process by default; Redis when
+ * REDIS_URL is set, so several instances behind a load balancer share events
+ * (no replay of events missed during a reconnect).
+ */
+function createPubSub(config: AppConfig): PubSubEngine {
+  if (config.REDIS_URL === undefined) return new PubSub();
+  const logger = new Logger('PubSub');
+  return new RedisPubSub({
+    connection: config.REDIS_URL,
+    connectionListener: (error) => {
+      if (error) logger.warn(`Redis: ${error.message}`);
+    },
+  });
+}
+
+@Global()
+@Module({
+  providers: [{ provide: PUB_SUB, useFactory: createPubSub, inject: [AppConfig] }],
+  exports: [PUB_SUB],
+})
+export class PubSubModule implements OnApplicationShutdown {
+  constructor(@Inject(PUB_SUB) private readonly pubSub: PubSubEngine) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.pubSub instanceof RedisPubSub) await this.pubSub.close();
+  }
+}

@@ -1,0 +1,26 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+
+@ObjectType()
+export class TrendPoint {
+  @Field({ description: 'start of the bucket' }) timestamp!: Date;
+  @Field(() => Int) count!: number;
+  @Field(() => Float, { nullable: true }) avg!: number | null;
+  @Field(() => Float, { nullable: true }) min!: number | null;
+  @Field(() => Float, { nullable: true }) max!: number | null;
+  @Field(() => Float, { nullable: true }) sum!: number | null;
+}
+
+@ObjectType()
+export class TrendSeries {
+  @Field(() => ID) agentId!: string;
+  @Field() metric!: string;
+  @Field(() => [TrendPoint]) points!: TrendPoint[];
+}
+
+@ObjectType()
+export class TrendResult {
+  @Field() metric!: string;
+  @Field(() => Int) stepSeconds!: number;
+  @Field({ description: 'which stored resolution answered: "raw", "1m", "1h", "1d"' }) resolution!: string;
+  @Field(() => [TrendSeries]) series!: TrendSeries[];
+}

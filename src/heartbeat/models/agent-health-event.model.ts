@@ -1,0 +1,12 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { AgentStatus } from '../agent-status';
+
+@ObjectType()
+export class AgentHealthEvent {
+  @Field() environment!: string;
+  @Field(() => ID) agentId!: string;
+  @Field(() => AgentStatus) previousStatus!: AgentStatus;
+  @Field(() => AgentStatus) status!: AgentStatus;
+  @Field() at!: Date;
+  @Field({ description: 'human-readable: why the status changed' }) reason!: string;
+}

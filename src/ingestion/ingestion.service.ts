@@ -1,0 +1,120 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { Principal } from '../common/auth/principal';
+import { Clock, CLOCK } from '../common/clock/clock';
+import { AppConfig } from '../common/config/app-config';
+import { badInput, unavailable } from '../common/graphql/errors';
+import { LiveAggregatesService } from '../dashboard/live/live-aggregates.service';
+import { AgentRegistry } from '../heartbeat/agent-registry';
+import { IngestBatchRepository } from '../storage/repositories/ingest-batch.repository';
+import { SampleRepository } from '../storage/repositories/sample.repository';
+import { BatchRejected, BatchValidator, ValidatedBatch } from './batch-validator';
+import { TelemetryBatchInput } from './dto/telemetry-batch.input';
+import { IngestResult } from './models/ingest-result.model';
+
+/**
+ * The write pipeline of ingestBatch: validate, apply once per batchId, write
+ * samples and heartbeats durably (acknowledged, journaled), and only then
+ * answer and feed the live windows.
+ */
+@Injectable()
+export class IngestionService {
+  private readonly logger = new Logger(IngestionService.name);
+  private readonly validator: BatchValidator;
+  /** Batches being applied now, so a concurrent retry waits for the first try instead of racing it. */
+  private readonly inFlight = new Map<string, Promise<IngestResult>>();
+
+  constructor(
+    config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly samples: SampleRepository,
+    private readonly batches: IngestBatchRepository,
+    private readonly registry: AgentRegistry,
+    private readonly live: LiveAggregatesService,
+  ) {
+    this.validator = new BatchValidator({
+      maxItems: config.INGEST_MAX_ITEMS_PER_BATCH,
+      maxSamples: config.INGEST_MAX_SAMPLES_PER_BATCH,
+      maxPastMs: config.RETENTION_RAW_HOURS * 3_600_000,
+      maxFutureMs: 10 * 60_000,
+      maxErrors: 1_000,
+    });
+  }
+
+  async ingest(batch: TelemetryBatchInput, principal: Principal): Promise<IngestResult> {
+    const now = this.clock.now();
+    let validated: ValidatedBatch;
+    try {
+      validated = this.validator.validate(batch, now, (agentId) => principal.canIngestFor(agentId));
+    } catch (error) {
+      if (error instanceof BatchRejected) throw badInput(error.message, `batch.${error.path}`);
+      throw error;
+    }
+    const batchId = batch.batchId ?? undefined;
+    if (batchId === undefined) return this.apply(batch.environment, undefined, validated, now);
+
+    const key = `${batch.environment}\u0000${batchId}`;
+    const running = this.inFlight.get(key);
+    if (running !== undefined) return { ...(await running), duplicate: true };
+    const prior = await this.storage(() => this.batches.findResult(batch.environment, batchId));
+    if (prior !== undefined) return { ...(prior as unknown as IngestResult), batchId, duplicate: true };
+
+    const applying = this.apply(batch.environment, batchId, validated, now);
+    this.inFlight.set(key, applying);
+    try {
+      return await applying;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async apply(environment: string, batchId: string | undefined, batch: ValidatedBatch, now: number): Promise<IngestResult> {
+    // Deterministic ids make a retry after a failed or lost answer rewrite nothing.
+    const idPrefix = batchId === undefined ? randomUUID() : createHash('sha256').update(`${environment}\u0000${batchId}`).digest('base64url');
+    const blocks = batch.series.map((s, i) => ({
+      _id: `${idPrefix}:${i}`,
+      environment,
+      metric: s.metric,
+      agentId: s.agentId,
+      labels: s.labels,
+      ...timeSpan(s.timestamps),
+      t: s.timestamps,
+      v: s.values,
+    }));
+    const result: IngestResult = {
+      batchId: batchId ?? null,
+      acceptedSamples: batch.acceptedSamples,
+      rejectedSamples: batch.rejectedSamples,
+      acceptedHeartbeats: batch.heartbeats.length,
+      rejectedHeartbeats: batch.rejectedHeartbeats,
+      duplicate: false,
+      errors: batch.errors,
+    };
+    await this.storage(async () => {
+      await Promise.all([this.samples.insertBlocks(blocks), this.registry.recordHeartbeats(environment, batch.heartbeats, now)]);
+      if (batchId !== undefined) await this.batches.record(environment, batchId, new Date(now), { ...result });
+    });
+    this.live.observe(environment, batch.series);
+    return result;
+  }
+
+  /** Storage failures become UNAVAILABLE: nothing was acknowledged, and a retry with the same batchId is safe. */
+  private async storage<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      this.logger.warn(`Storage write failed: ${(error as Error).message}`);
+      throw unavailable('Storage is unavailable; nothing was acknowledged. Retry the batch with the same batchId.');
+    }
+  }
+}
+
+function timeSpan(timestamps: number[]): { start: Date; end: Date } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const t of timestamps) {
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  return { start: new Date(min), end: new Date(max) };
+}

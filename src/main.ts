@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { configureHttp } from './app.setup';
+import { ConfigError, loadConfig } from './common/config/app-config';
+import { EmbeddedDatabaseError } from './storage/embedded/embedded-ferretdb';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const logger = new Logger('Vitals');
+  if (config.usesDevelopmentSecret) logger.warn('JWT_SECRET is unset: using the development secret (never do this in production)');
+  const app = await NestFactory.create(AppModule, { bodyParser: false });
+  configureHttp(app);
+  await app.listen(config.PORT, config.HOST);
+  logger.log(`Vitals listening on http://${config.HOST}:${config.PORT}/graphql`);
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof EmbeddedDatabaseError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

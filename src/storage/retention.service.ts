@@ -1,0 +1,48 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { Clock, CLOCK } from '../common/clock/clock';
+import { AppConfig } from '../common/config/app-config';
+import { AgentEventRepository } from './repositories/agent-event.repository';
+import { AlertRepository } from './repositories/alert.repository';
+import { IngestBatchRepository } from './repositories/ingest-batch.repository';
+import { SampleRepository } from './repositories/sample.repository';
+
+const HOUR_MS = 3_600_000;
+
+/** Deletes what has outlived its retention; runs every minute, off the request path. */
+@Injectable()
+export class RetentionService {
+  private readonly logger = new Logger(RetentionService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly samples: SampleRepository,
+    private readonly events: AgentEventRepository,
+    private readonly alerts: AlertRepository,
+    private readonly batches: IngestBatchRepository,
+  ) {}
+
+  @Interval('retention', 60_000)
+  async sweepOnTimer(): Promise<void> {
+    try {
+      await this.sweep();
+    } catch (error) {
+      this.logger.warn(`Retention sweep failed, will retry: ${(error as Error).message}`);
+    }
+  }
+
+  /** Returns how many documents each tier lost. */
+  async sweep(): Promise<Record<string, number>> {
+    const now = this.clock.now();
+    const before = (hours: number) => new Date(now - hours * HOUR_MS);
+    const eventsHours = this.config.RETENTION_EVENTS_DAYS * 24;
+    const [rawSamples, agentEvents, alerts, batchIds] = await Promise.all([
+      this.samples.deleteOlderThan(before(this.config.RETENTION_RAW_HOURS)),
+      this.events.deleteOlderThan(before(eventsHours)),
+      this.alerts.deleteResolvedBefore(before(eventsHours)),
+      this.batches.deleteOlderThan(before(this.config.IDEMPOTENCY_WINDOW_HOURS)),
+    ]);
+    return { rawSamples, agentEvents, alerts, batchIds };
+  }
+}
