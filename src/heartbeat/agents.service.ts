@@ -22,10 +22,11 @@ export class AgentsService {
   async list(args: AgentsArgs): Promise<AgentConnection> {
     const first = args.first ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(`first must be 1..${MAX_PAGE_SIZE}`, 'first');
-    const after = args.after === undefined ? undefined : decodeCursor(args.after);
+    const after = args.after == null ? undefined : decodeCursor(args.after);
+    const statuses = args.status ?? undefined;
     const [docs, totalCount] = await Promise.all([
-      this.agents.page(args.environment, args.status, after, first + 1),
-      this.agents.count(args.environment, args.status),
+      this.agents.page(args.environment, statuses, after, first + 1),
+      this.agents.count(args.environment, statuses),
     ]);
     const edges = docs.slice(0, first).map((doc) => ({ cursor: encodeCursor(doc.agentId), node: toAgent(doc) }));
     return {

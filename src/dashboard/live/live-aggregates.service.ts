@@ -85,6 +85,13 @@ export class LiveAggregatesService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  /** Subscriptions currently watching a window (tests check it for leaks). */
+  activeWatches(): number {
+    let count = 0;
+    for (const watches of this.watches.values()) count += watches.size;
+    return count;
+  }
+
   /** Closes due windows and publishes them to their watchers. */
   async tick(): Promise<void> {
     const now = this.clock.now();

@@ -43,7 +43,13 @@ export class AgentRepository {
           update: {
             $set: set,
             $max: { lastHeartbeatAt: w.at },
-            $setOnInsert: { firstSeenAt: w.at, status: 'HEALTHY', statusSince: w.at, statusReason: 'first heartbeat' },
+            $setOnInsert: {
+              firstSeenAt: w.at,
+              status: 'HEALTHY',
+              statusSince: w.at,
+              statusReason: 'first heartbeat',
+              ...(w.labels === undefined ? { labels: [] } : {}),
+            },
           },
           upsert: true,
         },

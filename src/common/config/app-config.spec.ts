@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, DATA_DIR: './data', MONGODB_URI: undefined, DETECTOR_SUSPECT_AFTER_INTERVALS: 3 });
+    expect(config.usesDevelopmentSecret).toBe(true);
+  });
+
+  it('parses numbers and keeps valid values', () => {
+    const config = loadConfig({ PORT: '8080', MONGODB_URI: 'mongodb://db:27017/x', JWT_SECRET: 's'.repeat(32), RETENTION_RAW_HOURS: '48' });
+    expect(config).toMatchObject({ PORT: 8080, MONGODB_URI: 'mongodb://db:27017/x', RETENTION_RAW_HOURS: 48 });
+    expect(config.jwtSecret).toBe('s'.repeat(32));
+  });
+
+  it('names every bad variable in one error, hiding the secret', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'eighty', MONGODB_URI: 'http://x', JWT_SECRET: 'short', DETECTOR_DOWN_AFTER_INTERVALS: '2' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/PORT="eighty"/);
+    expect(message).toMatch(/MONGODB_URI="http:\/\/x": MONGODB_URI must be a mongodb/);
+    expect(message).toMatch(/JWT_SECRET=<hidden>: JWT_SECRET must be at least 16 characters/);
+    expect(message).toMatch(/DETECTOR_DOWN_AFTER_INTERVALS must be greater than DETECTOR_SUSPECT_AFTER_INTERVALS/);
+    expect(message).not.toMatch(/short/);
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required when NODE_ENV=production/);
+  });
+});
