@@ -1,6 +1,6 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { PassportModule } from '@nestjs/passport';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -10,6 +10,7 @@ import { JwtStrategy } from './common/auth/jwt.strategy';
 import { AppConfig } from './common/config/app-config';
 import { CoreConfigModule } from './common/config/config.module';
 import { ComplexityPlugin } from './common/graphql/complexity.plugin';
+import { GraphQLErrorFilter } from './common/graphql/graphql-error.filter';
 import { graphqlOptions } from './common/graphql/graphql-options';
 import { PubSubModule } from './common/pubsub/pubsub.module';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -34,6 +35,11 @@ export const FEATURE_MODULES = [StorageModule, IngestionModule, HeartbeatModule,
     }),
     ...FEATURE_MODULES,
   ],
-  providers: [JwtStrategy, ComplexityPlugin, { provide: APP_GUARD, useClass: GqlAuthGuard }],
+  providers: [
+    JwtStrategy,
+    ComplexityPlugin,
+    { provide: APP_GUARD, useClass: GqlAuthGuard },
+    { provide: APP_FILTER, useClass: GraphQLErrorFilter },
+  ],
 })
 export class AppModule {}
