@@ -8,7 +8,7 @@ import { AgentStatus } from './agent-status';
 import { AgentsArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UptimeArgs } from './dto/agents.args';
 import { Agent, AgentConnection } from './models/agent.model';
 import { UptimeReport } from './models/uptime-report.model';
-import { computeUptime } from './uptime/uptime-calculator';
+import { computeReliability, computeSlaBudget, computeUptime, Uptime } from './uptime/uptime-calculator';
 
 /** Read side of the registry: agent lists, single agents and uptime reports, from MongoDB. */
 @Injectable()
@@ -66,10 +66,15 @@ export class AgentsService {
         durationSeconds: i.durationSeconds,
         status: i.status,
       })),
-      slaTargetPercent: slaTargetPercent ?? undefined,
-      slaMet: slaTargetPercent == null ? undefined : uptime.availabilityPercent >= slaTargetPercent,
+      ...computeReliability(uptime),
+      ...(slaTargetPercent == null ? {} : slaReport(uptime, slaTargetPercent)),
     };
   }
+}
+
+function slaReport(uptime: Uptime, slaTargetPercent: number) {
+  const { slaMet, ...slaBudget } = computeSlaBudget(uptime, slaTargetPercent);
+  return { slaTargetPercent, slaMet, slaBudget };
 }
 
 function toAgent(doc: AgentDoc): Agent {
