@@ -6,13 +6,18 @@ import { badInput } from '../common/graphql/errors';
 import { PUB_SUB } from '../common/pubsub/pubsub.module';
 import { AgentRegistry } from '../heartbeat/agent-registry';
 import { AgentHealthChange } from '../heartbeat/agent-state';
-import { AgentStatus, DOWN_STATUSES } from '../heartbeat/agent-status';
+import { AgentStatus } from '../heartbeat/agent-status';
 import { AlertRepository } from '../storage/repositories/alert.repository';
 import { AlertDoc } from '../storage/schemas/alert.schema';
 import { Alert, AlertEvent, AlertsArgs, AlertState, Severity } from './models/alert.model';
 
-/** The built-in rule: an agent confirmed DOWN (or cut off by a partition) is a critical alert until it is back. */
+/** Built-in rules on agent health. One alert per subject (an agent, or a label group for partitions) while it lasts. */
 export const AGENT_DOWN_RULE = 'builtin:agent-down';
+export const PARTITION_RULE = 'builtin:partition';
+export const FLAPPING_RULE = 'builtin:agent-flapping';
+
+/** Statuses in which an agent has no open agent alert. */
+const RECOVERED: ReadonlySet<AgentStatus> = new Set([AgentStatus.HEALTHY, AgentStatus.DEGRADED]);
 
 export const alertTopic = (environment: string) => `alertEvents:${environment}`;
 
@@ -44,36 +49,50 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
     return docs.map(toAlert);
   }
 
+  /**
+   * DOWN fires a critical alert for the agent; PARTITIONED fires one critical
+   * alert for its group (never one per member); FLAPPING fires one warning.
+   * Back to HEALTHY or DEGRADED resolves the agent's alerts, and the group's once
+   * no member is partitioned any more.
+   */
   private async onHealthChange(change: AgentHealthChange): Promise<void> {
+    const { environment, agentId } = change;
     try {
-      const isDown = DOWN_STATUSES.has(change.status);
-      const open = await this.alerts.findOpen(change.environment, AGENT_DOWN_RULE, change.agentId);
-      if (isDown && open === null) await this.fire(change);
-      if (!isDown && change.status !== AgentStatus.SUSPECT && open !== null) await this.resolve(open, change);
+      if (change.status === AgentStatus.DOWN) {
+        await this.fireOnce(environment, AGENT_DOWN_RULE, agentId, Severity.CRITICAL, change.at, `Agent ${agentId} is DOWN: ${change.reason}`);
+      } else if (change.status === AgentStatus.PARTITIONED && change.group !== undefined) {
+        await this.fireOnce(environment, PARTITION_RULE, change.group, Severity.CRITICAL, change.at, `Partition of ${change.group}: ${change.reason}`);
+      } else if (change.status === AgentStatus.FLAPPING) {
+        await this.fireOnce(environment, FLAPPING_RULE, agentId, Severity.WARNING, change.at, `Agent ${agentId} is FLAPPING: ${change.reason}`);
+      }
+      if (!RECOVERED.has(change.status)) return;
+      const summary = `Agent ${agentId} is ${change.status} again: ${change.reason}`;
+      for (const rule of [AGENT_DOWN_RULE, FLAPPING_RULE]) await this.resolveOpen(environment, rule, agentId, change.at, summary);
+      if (change.previousStatus === AgentStatus.PARTITIONED && change.group !== undefined && !this.stillPartitioned(environment, change.group)) {
+        await this.resolveOpen(environment, PARTITION_RULE, change.group, change.at, `${change.group} is reachable again`);
+      }
     } catch (error) {
       this.logger.error(`Alert evaluation failed for ${change.environment}/${change.agentId}: ${(error as Error).message}`);
     }
   }
 
-  private async fire(change: AgentHealthChange): Promise<void> {
-    const alert: AlertDoc = {
-      _id: randomUUID(),
-      environment: change.environment,
-      ruleId: AGENT_DOWN_RULE,
-      subject: change.agentId,
-      severity: Severity.CRITICAL,
-      state: AlertState.FIRING,
-      summary: `Agent ${change.agentId} is ${change.status}: ${change.reason}`,
-      startedAt: change.at,
-      updatedAt: change.at,
-    };
+  private async fireOnce(environment: string, ruleId: string, subject: string, severity: Severity, at: Date, summary: string): Promise<void> {
+    if ((await this.alerts.findOpen(environment, ruleId, subject)) !== null) return;
+    const alert: AlertDoc = { _id: randomUUID(), environment, ruleId, subject, severity, state: AlertState.FIRING, summary, startedAt: at, updatedAt: at };
     await this.alerts.insert(alert);
-    await this.publish(alert, AlertState.FIRING, change.at, alert.summary);
+    await this.publish(alert, AlertState.FIRING, at, summary);
   }
 
-  private async resolve(alert: AlertDoc, change: AgentHealthChange): Promise<void> {
-    await this.alerts.resolve(alert._id, change.at);
-    await this.publish(alert, AlertState.RESOLVED, change.at, `Agent ${change.agentId} is ${change.status} again: ${change.reason}`);
+  private async resolveOpen(environment: string, ruleId: string, subject: string, at: Date, summary: string): Promise<void> {
+    const open = await this.alerts.findOpen(environment, ruleId, subject);
+    if (open === null) return;
+    await this.alerts.resolve(open._id, at);
+    await this.publish(open, AlertState.RESOLVED, at, summary);
+  }
+
+  private stillPartitioned(environment: string, group: string): boolean {
+    for (const agent of this.registry.inEnvironment(environment)) if (agent.partitionGroup === group) return true;
+    return false;
   }
 
   private async publish(alert: AlertDoc, state: AlertState, at: Date, summary: string): Promise<void> {

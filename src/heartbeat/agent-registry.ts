@@ -6,50 +6,55 @@ import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
 import { PUB_SUB } from '../common/pubsub/pubsub.module';
 import { AgentEventRepository } from '../storage/repositories/agent-event.repository';
-import { AgentRepository } from '../storage/repositories/agent.repository';
+import { AgentStateRepository } from '../storage/repositories/agent-state.repository';
 import { AgentStatus } from './agent-status';
 import { AgentHealthChange, agentKey, AgentState, HeartbeatReport, healthTopic } from './agent-state';
-import { FAILURE_DETECTOR, FailureDetector } from './detector/failure-detector';
+import { AdaptiveHealthClassifier } from './detector/adaptive-health-classifier';
+
+/** Snapshot shards per environment: few enough to write in one bulk, small enough to stay far below 16 MB. */
+const SHARDS = 16;
+/** Log entries this much older than a snapshot are certainly in it (a heartbeat is applied right after its log write). */
+const LOG_OVERLAP_MS = 60_000;
 
 /**
- * The live registry of agents: updated by heartbeats, swept on a timer by the
- * failure detector. MongoDB holds the durable copy (loaded at start); every
- * status change is stored as an event, published to subscribers and offered to
- * in-process listeners (alerting) through `changes`.
+ * The live registry of agents. A heartbeat batch is appended to the heartbeat
+ * log (durable before the answer), then applied in memory; the classifier
+ * sweeps every agent on a timer. State is snapshotted in shards on a timer and
+ * at shutdown, and rebuilt at start from the snapshots plus the log since.
+ * Every status change is stored as an event, published to subscribers and
+ * offered to in-process listeners (alerting) through `changes`.
  */
 @Injectable()
 export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AgentRegistry.name);
   private readonly agents = new Map<string, AgentState>();
+  /** The same states by environment, for views that must not scan other environments. */
+  private readonly byEnvironment = new Map<string, Map<string, AgentState>>();
+  /** Shards changed since the last snapshot, as "shard:environment". */
+  private readonly dirtyShards = new Set<string>();
   private sweeping = false;
   readonly changes = new Subject<AgentHealthChange>();
 
   constructor(
     private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(FAILURE_DETECTOR) private readonly detector: FailureDetector,
+    private readonly classifier: AdaptiveHealthClassifier,
     @Inject(PUB_SUB) private readonly pubSub: PubSubEngine,
-    private readonly agentRepository: AgentRepository,
+    private readonly stateRepository: AgentStateRepository,
     private readonly eventRepository: AgentEventRepository,
     private readonly scheduler: SchedulerRegistry,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    for (const doc of await this.agentRepository.findAll()) {
-      this.agents.set(agentKey(doc.environment, doc.agentId), {
-        ...doc,
-        status: doc.status as AgentStatus,
-        statusSince: doc.statusSince.getTime(),
-        firstSeenAt: doc.firstSeenAt.getTime(),
-        lastHeartbeatAt: doc.lastHeartbeatAt.getTime(),
-      });
-    }
-    const timer = setInterval(() => void this.sweepOnTimer(), this.config.HEARTBEAT_SWEEP_INTERVAL_MS);
-    this.scheduler.addInterval('heartbeat-sweep', timer);
+    await this.restore();
+    this.scheduler.addInterval('heartbeat-sweep', setInterval(() => void this.sweepOnTimer(), this.config.HEARTBEAT_SWEEP_INTERVAL_MS));
+    this.scheduler.addInterval('agent-snapshot', setInterval(() => void this.snapshotOnTimer(), this.config.AGENT_SNAPSHOT_INTERVAL_MS));
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     this.scheduler.deleteInterval('heartbeat-sweep');
+    this.scheduler.deleteInterval('agent-snapshot');
+    await this.snapshot().catch((error: Error) => this.logger.warn(`Final snapshot failed: ${error.message}`));
     this.changes.complete();
   }
 
@@ -57,68 +62,122 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
     return this.agents.get(agentKey(environment, agentId));
   }
 
-  /** Durably records a batch's heartbeats (one bulk write), then updates the registry. */
+  /** The agents of one environment. */
+  inEnvironment(environment: string): Iterable<AgentState> {
+    return this.byEnvironment.get(environment)?.values() ?? [];
+  }
+
+  /** The classifier's view of an agent, for health assessments. */
+  detectorView(state: AgentState): { timeoutSeconds: number; jitterCv?: number } {
+    return { timeoutSeconds: this.classifier.timeoutMs(state.key, state.intervalSeconds) / 1000 };
+  }
+
+  /** Durably logs a batch's heartbeats (one insert), then applies them. */
   async recordHeartbeats(environment: string, reports: HeartbeatReport[], receivedAt: number): Promise<void> {
     if (reports.length === 0) return;
-    const at = new Date(receivedAt);
-    const intervals = reports.map((report) => this.intervalOf(environment, report));
-    await this.agentRepository.recordHeartbeats(
-      reports.map(({ status, ...report }, i) => ({ ...report, reportedStatus: status, environment, at, intervalSeconds: intervals[i] })),
-    );
+    await this.stateRepository.appendHeartbeats(environment, new Date(receivedAt), reports);
+    await this.announce(this.apply(environment, reports, receivedAt));
+  }
 
+  /** Runs the classifier over every agent once; stores and publishes the changes. */
+  async sweep(): Promise<AgentHealthChange[]> {
+    const now = this.clock.now();
+    const at = new Date(now);
+    const changes: AgentHealthChange[] = [];
+    for (const [key, verdict] of this.classifier.sweep(this.agents.values(), now)) {
+      const state = this.agents.get(key);
+      if (state === undefined || verdict.status === state.status) continue;
+      const group = verdict.group ?? (state.status === AgentStatus.PARTITIONED ? state.partitionGroup : undefined);
+      changes.push({ environment: state.environment, agentId: state.agentId, previousStatus: state.status, status: verdict.status, at, reason: verdict.reason, group });
+      state.status = verdict.status;
+      state.statusSince = now;
+      state.statusReason = verdict.reason;
+      state.partitionGroup = verdict.status === AgentStatus.PARTITIONED ? verdict.group : undefined;
+      this.markDirty(state);
+    }
+    await this.announce(changes);
+    return changes;
+  }
+
+  /** Writes every changed shard, then trims the heartbeat log the snapshots now cover. */
+  async snapshot(): Promise<void> {
+    if (this.dirtyShards.size === 0) return;
+    const takenAt = new Date(this.clock.now());
+    const shards = [...this.dirtyShards].map((id) => {
+      const [shard, environment] = [Number(id.slice(0, id.indexOf(':'))), id.slice(id.indexOf(':') + 1)];
+      const agents = [...this.inEnvironment(environment)].filter((a) => shardOf(a.agentId) === shard);
+      return { environment, shard, takenAt, agents };
+    });
+    this.dirtyShards.clear();
+    try {
+      await this.stateRepository.saveSnapshots(shards);
+    } catch (error) {
+      shards.forEach((s) => this.dirtyShards.add(`${s.shard}:${s.environment}`));
+      throw error;
+    }
+    await this.stateRepository.trimHeartbeatsBefore(new Date(takenAt.getTime() - LOG_OVERLAP_MS));
+  }
+
+  private async restore(): Promise<void> {
+    let since = Infinity;
+    for (const snapshot of await this.stateRepository.loadSnapshots()) {
+      since = Math.min(since, snapshot.takenAt.getTime());
+      for (const agent of snapshot.agents as unknown as AgentState[]) this.register(agent);
+    }
+    let replayed = 0;
+    for await (const entry of this.stateRepository.heartbeatsSince(new Date(since === Infinity ? 0 : since - LOG_OVERLAP_MS))) {
+      this.apply(entry.environment, entry.heartbeats as unknown as HeartbeatReport[], entry.receivedAt.getTime());
+      replayed++;
+    }
+    if (this.agents.size > 0) this.logger.log(`Restored ${this.agents.size} agents (${replayed} heartbeat log entries replayed)`);
+  }
+
+  /** Applies heartbeats in memory; returns the registrations of agents seen for the first time. */
+  private apply(environment: string, reports: HeartbeatReport[], receivedAt: number): AgentHealthChange[] {
     const registrations: AgentHealthChange[] = [];
-    for (let i = 0; i < reports.length; i++) {
-      const write = { ...reports[i], intervalSeconds: intervals[i] };
-      const key = agentKey(environment, write.agentId);
-      this.detector.observe(key, receivedAt);
+    for (const report of reports) {
+      const key = agentKey(environment, report.agentId);
+      this.classifier.observe(key, receivedAt);
       const known = this.agents.get(key);
+      const intervalSeconds = report.intervalSeconds ?? known?.intervalSeconds ?? this.config.HEARTBEAT_DEFAULT_INTERVAL_SECONDS;
       if (known === undefined) {
-        this.agents.set(key, {
-          ...definedFields(write),
+        const state: AgentState = {
+          ...readings(report),
+          key,
           environment,
-          agentId: write.agentId,
-          labels: write.labels ?? [],
+          agentId: report.agentId,
+          labels: report.labels ?? [],
           status: AgentStatus.HEALTHY,
           statusSince: receivedAt,
           statusReason: 'first heartbeat',
           firstSeenAt: receivedAt,
           lastHeartbeatAt: receivedAt,
-          intervalSeconds: write.intervalSeconds,
-        });
-        registrations.push({
-          environment,
-          agentId: write.agentId,
-          previousStatus: AgentStatus.UNKNOWN,
-          status: AgentStatus.HEALTHY,
-          at,
-          reason: 'first heartbeat',
-        });
+          intervalSeconds,
+        };
+        this.register(state);
+        registrations.push({ environment, agentId: report.agentId, previousStatus: AgentStatus.UNKNOWN, status: AgentStatus.HEALTHY, at: new Date(receivedAt), reason: 'first heartbeat' });
       } else {
-        Object.assign(known, definedFields(write), { intervalSeconds: write.intervalSeconds });
+        Object.assign(known, readings(report), { intervalSeconds });
         known.lastHeartbeatAt = Math.max(known.lastHeartbeatAt, receivedAt);
+        this.markDirty(known);
       }
     }
-    await this.announce(registrations);
+    return registrations;
   }
 
-  /** Runs the detector over every agent once; stores and publishes the changes. */
-  async sweep(): Promise<AgentHealthChange[]> {
-    const now = this.clock.now();
-    const at = new Date(now);
-    const changes: AgentHealthChange[] = [];
-    for (const [key, state] of this.agents) {
-      const verdict = this.detector.assess(key, state, now);
-      if (verdict.status === state.status) continue;
-      changes.push({ ...verdict, environment: state.environment, agentId: state.agentId, previousStatus: state.status, at });
-      state.status = verdict.status;
-      state.statusSince = now;
-      state.statusReason = verdict.reason;
+  private register(state: AgentState): void {
+    this.agents.set(state.key, state);
+    let environment = this.byEnvironment.get(state.environment);
+    if (environment === undefined) {
+      environment = new Map();
+      this.byEnvironment.set(state.environment, environment);
     }
-    await this.agentRepository.recordStatuses(
-      changes.map((c) => ({ environment: c.environment, agentId: c.agentId, status: c.status, statusSince: at, statusReason: c.reason })),
-    );
-    await this.announce(changes);
-    return changes;
+    environment.set(state.agentId, state);
+    this.markDirty(state);
+  }
+
+  private markDirty(state: AgentState): void {
+    this.dirtyShards.add(`${shardOf(state.agentId)}:${state.environment}`);
   }
 
   private async sweepOnTimer(): Promise<void> {
@@ -133,22 +192,26 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  private async snapshotOnTimer(): Promise<void> {
+    try {
+      await this.snapshot();
+    } catch (error) {
+      this.logger.warn(`Agent snapshot failed, will retry: ${(error as Error).message}`);
+    }
+  }
+
   private async announce(changes: AgentHealthChange[]): Promise<void> {
     if (changes.length === 0) return;
-    await this.eventRepository.insertMany(changes.map((c) => ({ ...c })));
+    await this.eventRepository.insertMany(changes.map(({ group, ...change }) => (group === undefined ? change : { ...change, group })));
     for (const change of changes) {
       await this.pubSub.publish(healthTopic(change.environment), { agentHealthChanged: change });
       this.changes.next(change);
     }
   }
-
-  private intervalOf(environment: string, report: HeartbeatReport): number {
-    return report.intervalSeconds ?? this.get(environment, report.agentId)?.intervalSeconds ?? this.config.HEARTBEAT_DEFAULT_INTERVAL_SECONDS;
-  }
 }
 
 /** The optional readings a heartbeat carried (absent ones keep their previous values). */
-function definedFields(report: HeartbeatReport): Partial<AgentState> {
+function readings(report: HeartbeatReport): Partial<AgentState> {
   const fields: Partial<AgentState> = {};
   if (report.labels !== undefined) fields.labels = report.labels;
   if (report.status !== undefined) fields.reportedStatus = report.status;
@@ -156,4 +219,10 @@ function definedFields(report: HeartbeatReport): Partial<AgentState> {
     if (report[key] !== undefined) (fields as Record<string, unknown>)[key] = report[key];
   }
   return fields;
+}
+
+function shardOf(agentId: string): number {
+  let hash = 0;
+  for (let i = 0; i < agentId.length; i++) hash = (hash * 31 + agentId.charCodeAt(i)) | 0;
+  return (hash >>> 0) % SHARDS;
 }

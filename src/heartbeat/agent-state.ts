@@ -19,6 +19,8 @@ export interface HeartbeatReport {
 
 /** What the registry knows of one agent (times are epoch ms). */
 export interface AgentState {
+  /** agentKey(environment, agentId) */
+  key: string;
   environment: string;
   agentId: string;
   status: AgentStatus;
@@ -33,6 +35,8 @@ export interface AgentState {
   memory?: number;
   disk?: number;
   version?: string;
+  /** While PARTITIONED: the label group that went silent together, e.g. "region=eu-west". */
+  partitionGroup?: string;
 }
 
 export interface AgentHealthChange {
@@ -42,6 +46,8 @@ export interface AgentHealthChange {
   status: AgentStatus;
   at: Date;
   reason: string;
+  /** The label group of a partition, on changes into and out of PARTITIONED. */
+  group?: string;
 }
 
 export const agentKey = (environment: string, agentId: string) => `${environment}\u0000${agentId}`;

@@ -19,13 +19,13 @@ export class AgentsResolver {
 
   @Requires('read')
   @Query(() => AgentConnection, { complexity: ({ args, childComplexity }) => childComplexity * (args.first ?? 50) })
-  agents(@Args() args: AgentsArgs): Promise<AgentConnection> {
+  agents(@Args() args: AgentsArgs): AgentConnection {
     return this.agentsService.list(args);
   }
 
   @Requires('read')
   @Query(() => Agent, { nullable: true })
-  agent(@Args() args: AgentArgs): Promise<Agent | null> {
+  agent(@Args() args: AgentArgs): Agent | null {
     return this.agentsService.get(args.environment, args.id);
   }
 

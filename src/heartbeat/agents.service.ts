@@ -2,43 +2,44 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK } from '../common/clock/clock';
 import { badInput, notFound } from '../common/graphql/errors';
 import { AgentEventRepository } from '../storage/repositories/agent-event.repository';
-import { AgentRepository } from '../storage/repositories/agent.repository';
-import { AgentDoc } from '../storage/schemas/agent.schema';
+import { AgentRegistry } from './agent-registry';
+import { AgentState } from './agent-state';
 import { AgentStatus } from './agent-status';
 import { AgentsArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UptimeArgs } from './dto/agents.args';
 import { Agent, AgentConnection } from './models/agent.model';
 import { UptimeReport } from './models/uptime-report.model';
 import { computeReliability, computeSlaBudget, computeUptime, Uptime } from './uptime/uptime-calculator';
 
-/** Read side of the registry: agent lists, single agents and uptime reports, from MongoDB. */
+/** Read side of the registry: agent lists and single agents (from the live registry), uptime reports (from the stored history). */
 @Injectable()
 export class AgentsService {
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly agents: AgentRepository,
+    private readonly registry: AgentRegistry,
     private readonly events: AgentEventRepository,
   ) {}
 
-  async list(args: AgentsArgs): Promise<AgentConnection> {
+  list(args: AgentsArgs): AgentConnection {
     const first = args.first ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(`first must be 1..${MAX_PAGE_SIZE}`, 'first');
     const after = args.after == null ? undefined : decodeCursor(args.after);
-    const statuses = args.status ?? undefined;
-    const [docs, totalCount] = await Promise.all([
-      this.agents.page(args.environment, statuses, after, first + 1),
-      this.agents.count(args.environment, statuses),
-    ]);
-    const edges = docs.slice(0, first).map((doc) => ({ cursor: encodeCursor(doc.agentId), node: toAgent(doc) }));
+    const statuses = args.status == null || args.status.length === 0 ? undefined : new Set(args.status);
+    const matching = [...this.registry.inEnvironment(args.environment)]
+      .filter((agent) => statuses === undefined || statuses.has(agent.status))
+      .sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
+    const start = after === undefined ? 0 : matching.findIndex((agent) => agent.agentId > after);
+    const page = start < 0 ? [] : matching.slice(start, start + first);
+    const edges = page.map((agent) => ({ cursor: encodeCursor(agent.agentId), node: toAgent(agent) }));
     return {
       edges,
-      totalCount,
-      pageInfo: { hasNextPage: docs.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: matching.length,
+      pageInfo: { hasNextPage: start >= 0 && start + first < matching.length, endCursor: edges.at(-1)?.cursor ?? null },
     };
   }
 
-  async get(environment: string, agentId: string): Promise<Agent | null> {
-    const doc = await this.agents.findOne(environment, agentId);
-    return doc === null ? null : toAgent(doc);
+  get(environment: string, agentId: string): Agent | null {
+    const state = this.registry.get(environment, agentId);
+    return state === undefined ? null : toAgent(state);
   }
 
   async uptime(args: UptimeArgs): Promise<UptimeReport> {
@@ -47,7 +48,7 @@ export class AgentsService {
     if (slaTargetPercent != null && !(slaTargetPercent >= 0 && slaTargetPercent <= 100)) {
       throw badInput('slaTargetPercent must be 0..100', 'slaTargetPercent');
     }
-    if ((await this.agents.findOne(environment, agentId)) === null) throw notFound(`No agent "${agentId}" in environment "${environment}"`);
+    if (this.registry.get(environment, agentId) === undefined) throw notFound(`No agent "${agentId}" in environment "${environment}"`);
     const history = await this.events.findHistory(environment, agentId, from, to);
     const uptime = computeUptime(
       history.map((e) => ({ at: e.at.getTime(), status: e.status as AgentStatus })),
@@ -77,17 +78,17 @@ function slaReport(uptime: Uptime, slaTargetPercent: number) {
   return { slaTargetPercent, slaMet, slaBudget };
 }
 
-function toAgent(doc: AgentDoc): Agent {
+function toAgent(state: AgentState): Agent {
   return {
-    id: doc.agentId,
-    environment: doc.environment,
-    status: doc.status as AgentStatus,
-    lastHeartbeatAt: doc.lastHeartbeatAt,
-    labels: doc.labels,
-    statusSince: doc.statusSince,
-    statusReason: doc.statusReason,
-    firstSeenAt: doc.firstSeenAt,
-    intervalSeconds: doc.intervalSeconds,
+    id: state.agentId,
+    environment: state.environment,
+    status: state.status,
+    lastHeartbeatAt: new Date(state.lastHeartbeatAt),
+    labels: state.labels,
+    statusSince: new Date(state.statusSince),
+    statusReason: state.statusReason,
+    firstSeenAt: new Date(state.firstSeenAt),
+    intervalSeconds: state.intervalSeconds,
   };
 }
 

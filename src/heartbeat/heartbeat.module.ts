@@ -3,19 +3,28 @@ import { AppConfig } from '../common/config/app-config';
 import { AgentRegistry } from './agent-registry';
 import { AgentsResolver } from './agents.resolver';
 import { AgentsService } from './agents.service';
-import { FAILURE_DETECTOR } from './detector/failure-detector';
-import { IntervalFailureDetector } from './detector/interval-failure-detector';
+import { AdaptiveHealthClassifier } from './detector/adaptive-health-classifier';
 
-/** The agent registry, the failure detector and its sweep, status history and uptime. */
+/** The agent registry, the adaptive health classifier and its sweep, status history and uptime. */
 @Module({
   providers: [
     {
-      provide: FAILURE_DETECTOR,
+      provide: AdaptiveHealthClassifier,
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
-        new IntervalFailureDetector({
-          suspectAfterIntervals: config.DETECTOR_SUSPECT_AFTER_INTERVALS,
-          downAfterIntervals: config.DETECTOR_DOWN_AFTER_INTERVALS,
+        new AdaptiveHealthClassifier({
+          k: config.DETECTOR_K,
+          minTimeoutMs: config.DETECTOR_MIN_TIMEOUT_MS,
+          maxTimeoutFactor: config.DETECTOR_MAX_TIMEOUT_INTERVALS,
+          downAfterTimeouts: config.DETECTOR_DOWN_AFTER_TIMEOUTS,
+          jitterCvThreshold: config.DETECTOR_JITTER_CV_THRESHOLD,
+          resourceThresholdPercent: config.DETECTOR_RESOURCE_PERCENT,
+          partitionGroupLabels: config.PARTITION_GROUP_LABELS.split(','),
+          partitionMinAgents: config.PARTITION_MIN_AGENTS,
+          partitionSilentFraction: config.PARTITION_SILENT_FRACTION,
+          flapWindowMs: config.FLAP_WINDOW_SECONDS * 1000,
+          flapThreshold: config.FLAP_THRESHOLD,
+          flapSettleMs: config.FLAP_SETTLE_SECONDS * 1000,
         }),
     },
     AgentRegistry,

@@ -53,19 +53,23 @@ export class IngestionService {
     const batchId = batch.batchId ?? undefined;
     if (batchId === undefined) return this.apply(batch.environment, undefined, validated, now);
 
+    // Registered before the first await, so a concurrent retry always finds it.
     const key = `${batch.environment}\u0000${batchId}`;
     const running = this.inFlight.get(key);
     if (running !== undefined) return { ...(await running), duplicate: true };
-    const prior = await this.storage(() => this.batches.findResult(batch.environment, batchId));
-    if (prior !== undefined) return { ...(prior as unknown as IngestResult), batchId, duplicate: true };
-
-    const applying = this.apply(batch.environment, batchId, validated, now);
+    const applying = this.applyOnce(batch.environment, batchId, validated, now);
     this.inFlight.set(key, applying);
     try {
       return await applying;
     } finally {
       this.inFlight.delete(key);
     }
+  }
+
+  private async applyOnce(environment: string, batchId: string, batch: ValidatedBatch, now: number): Promise<IngestResult> {
+    const prior = await this.storage(() => this.batches.findResult(environment, batchId));
+    if (prior !== undefined) return { ...(prior as unknown as IngestResult), batchId, duplicate: true };
+    return this.apply(environment, batchId, batch, now);
   }
 
   private async apply(environment: string, batchId: string | undefined, batch: ValidatedBatch, now: number): Promise<IngestResult> {

@@ -4,18 +4,19 @@ import { Connection } from 'mongoose';
 import { AppConfig } from '../common/config/app-config';
 import { DatabaseServer } from './database-server';
 import { AgentEventRepository } from './repositories/agent-event.repository';
-import { AgentRepository } from './repositories/agent.repository';
+import { AgentStateRepository } from './repositories/agent-state.repository';
 import { AlertRepository } from './repositories/alert.repository';
 import { IngestBatchRepository } from './repositories/ingest-batch.repository';
 import { SampleRepository } from './repositories/sample.repository';
 import { RetentionService } from './retention.service';
 import { AgentEventDoc, AgentEventSchema } from './schemas/agent-event.schema';
-import { AgentDoc, AgentSchema } from './schemas/agent.schema';
+import { AgentSnapshotDoc, AgentSnapshotSchema } from './schemas/agent-snapshot.schema';
 import { AlertDoc, AlertSchema } from './schemas/alert.schema';
+import { HeartbeatLogDoc, HeartbeatLogSchema } from './schemas/heartbeat-log.schema';
 import { IngestBatchDoc, IngestBatchSchema } from './schemas/ingest-batch.schema';
 import { SampleBlockDoc, SampleBlockSchema } from './schemas/sample-block.schema';
 
-const REPOSITORIES = [AgentRepository, AgentEventRepository, SampleRepository, IngestBatchRepository, AlertRepository];
+const REPOSITORIES = [AgentStateRepository, AgentEventRepository, SampleRepository, IngestBatchRepository, AlertRepository];
 
 @Module({ providers: [DatabaseServer], exports: [DatabaseServer] })
 class DatabaseServerModule {}
@@ -39,7 +40,8 @@ class DatabaseServerModule {}
       }),
     }),
     MongooseModule.forFeature([
-      { name: AgentDoc.name, schema: AgentSchema },
+      { name: HeartbeatLogDoc.name, schema: HeartbeatLogSchema },
+      { name: AgentSnapshotDoc.name, schema: AgentSnapshotSchema },
       { name: AgentEventDoc.name, schema: AgentEventSchema },
       { name: SampleBlockDoc.name, schema: SampleBlockSchema },
       { name: IngestBatchDoc.name, schema: IngestBatchSchema },

@@ -1,9 +1,8 @@
 import { INestApplication } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
 import { Test } from '@nestjs/testing';
 import { Client, createClient } from 'graphql-ws';
 import { sign } from 'jsonwebtoken';
-import { Connection } from 'mongoose';
+import { createConnection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { AppModule } from '../../src/app.module';
@@ -11,6 +10,7 @@ import { configureHttp } from '../../src/app.setup';
 import { TokenClaims } from '../../src/common/auth/principal';
 import { CLOCK, ManualClock } from '../../src/common/clock/clock';
 import { AppConfig, loadConfig } from '../../src/common/config/app-config';
+import { DatabaseServer } from '../../src/storage/database-server';
 
 export const TEST_SECRET = 'vitals-test-secret-0123456789';
 
@@ -91,11 +91,19 @@ export class TestApp {
     return new Subscription<T>(this.socket(token), query, variables);
   }
 
-  async stop(): Promise<void> {
+  /** The database this app uses, to start another app on the same data. */
+  get database(): string {
+    return this.get(AppConfig).MONGODB_DB;
+  }
+
+  async stop(options: { keepDatabase?: boolean } = {}): Promise<void> {
     await Promise.all(this.sockets.map((s) => s.dispose()));
-    const connection = this.app.get<Connection>(getConnectionToken());
-    await connection.db?.dropDatabase().catch(() => undefined);
+    const uri = this.get(DatabaseServer).externalUri;
     await this.app.close();
+    if (options.keepDatabase || uri === undefined) return;
+    const connection = await createConnection(uri, { dbName: this.database }).asPromise();
+    await connection.dropDatabase();
+    await connection.close();
   }
 }
 

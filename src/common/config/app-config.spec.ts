@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './app-config';
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 3000, DATA_DIR: './data', MONGODB_URI: undefined, DETECTOR_SUSPECT_AFTER_INTERVALS: 3 });
+    expect(config).toMatchObject({ PORT: 3000, DATA_DIR: './data', MONGODB_URI: undefined, DETECTOR_K: 4 });
     expect(config.usesDevelopmentSecret).toBe(true);
   });
 
@@ -16,7 +16,7 @@ describe('loadConfig', () => {
   it('names every bad variable in one error, hiding the secret', () => {
     let message = '';
     try {
-      loadConfig({ PORT: 'eighty', MONGODB_URI: 'http://x', JWT_SECRET: 'short', DETECTOR_DOWN_AFTER_INTERVALS: '2' });
+      loadConfig({ PORT: 'eighty', MONGODB_URI: 'http://x', JWT_SECRET: 'short', PARTITION_GROUP_LABELS: 'region,,zone' });
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       message = (error as Error).message;
@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     expect(message).toMatch(/PORT="eighty"/);
     expect(message).toMatch(/MONGODB_URI="http:\/\/x": MONGODB_URI must be a mongodb/);
     expect(message).toMatch(/JWT_SECRET=<hidden>: JWT_SECRET must be at least 16 characters/);
-    expect(message).toMatch(/DETECTOR_DOWN_AFTER_INTERVALS must be greater than DETECTOR_SUSPECT_AFTER_INTERVALS/);
+    expect(message).toMatch(/PARTITION_GROUP_LABELS="region,,zone": PARTITION_GROUP_LABELS must be comma-separated label names/);
     expect(message).not.toMatch(/short/);
   });
 

@@ -59,13 +59,57 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(60)
   HEARTBEAT_DEFAULT_INTERVAL_SECONDS = 10;
 
-  /** Silence, in heartbeat intervals, after which an agent is SUSPECT. */
-  @Type(() => Number) @IsNumber() @Min(1.5) @Max(100)
-  DETECTOR_SUSPECT_AFTER_INTERVALS = 3;
+  /** How often the agent registry is snapshotted (the heartbeat log covers the time between). */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  AGENT_SNAPSHOT_INTERVAL_MS = 30_000;
 
-  /** Silence, in heartbeat intervals, after which an agent is DOWN. */
-  @Type(() => Number) @IsNumber() @Min(2) @Max(200)
-  DETECTOR_DOWN_AFTER_INTERVALS = 6;
+  /** Adaptive timeout = mean + k * std of an agent's heartbeat inter-arrival times. */
+  @Type(() => Number) @IsNumber() @Min(1) @Max(20)
+  DETECTOR_K = 4;
+
+  /** Lower bound of the adaptive timeout. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
+  DETECTOR_MIN_TIMEOUT_MS = 2000;
+
+  /** Upper bound of the adaptive timeout, in declared intervals. */
+  @Type(() => Number) @IsNumber() @Min(1.5) @Max(100)
+  DETECTOR_MAX_TIMEOUT_INTERVALS = 3;
+
+  /** SUSPECT after one adaptive timeout of silence; DOWN after this many. */
+  @Type(() => Number) @IsNumber() @Min(1.1) @Max(20)
+  DETECTOR_DOWN_AFTER_TIMEOUTS = 2;
+
+  /** DEGRADED when heartbeat jitter (coefficient of variation) exceeds this. */
+  @Type(() => Number) @IsNumber() @Min(0.05) @Max(10)
+  DETECTOR_JITTER_CV_THRESHOLD = 0.5;
+
+  /** DEGRADED when a cpu, memory or disk reading reaches this percentage. */
+  @Type(() => Number) @IsNumber() @Min(1) @Max(100)
+  DETECTOR_RESOURCE_PERCENT = 95;
+
+  /** Comma-separated label names whose groups are judged for partitions. */
+  @Matches(/^[A-Za-z_][A-Za-z0-9_.-]*(,[A-Za-z_][A-Za-z0-9_.-]*)*$/, { message: 'PARTITION_GROUP_LABELS must be comma-separated label names' })
+  PARTITION_GROUP_LABELS = 'region,zone';
+
+  /** Groups smaller than this are never judged partitioned. */
+  @Type(() => Number) @IsInt() @Min(2) @Max(100_000)
+  PARTITION_MIN_AGENTS = 5;
+
+  /** This fraction of a group silent together makes it PARTITIONED. */
+  @Type(() => Number) @IsNumber() @Min(0.1) @Max(1)
+  PARTITION_SILENT_FRACTION = 0.5;
+
+  /** Window in which recoveries from DOWN count towards FLAPPING. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(86_400)
+  FLAP_WINDOW_SECONDS = 600;
+
+  /** Recoveries from DOWN within the window that make an agent FLAPPING. */
+  @Type(() => Number) @IsInt() @Min(2) @Max(100)
+  FLAP_THRESHOLD = 3;
+
+  /** A FLAPPING agent returns to HEALTHY after this long without going DOWN. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(86_400)
+  FLAP_SETTLE_SECONDS = 600;
 
   /** Raw samples older than this are deleted by the retention sweeper. */
   @Type(() => Number) @IsNumber() @Min(1) @Max(24 * 365)
@@ -117,9 +161,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems = validateSync(config, { forbidUnknownValues: true }).flatMap((e) => describe(e, plain));
   if (config.NODE_ENV === 'production' && config.JWT_SECRET === undefined) {
     problems.push('JWT_SECRET is required when NODE_ENV=production');
-  }
-  if (config.DETECTOR_DOWN_AFTER_INTERVALS <= config.DETECTOR_SUSPECT_AFTER_INTERVALS) {
-    problems.push('DETECTOR_DOWN_AFTER_INTERVALS must be greater than DETECTOR_SUSPECT_AFTER_INTERVALS');
   }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

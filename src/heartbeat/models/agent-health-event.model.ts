@@ -9,4 +9,6 @@ export class AgentHealthEvent {
   @Field(() => AgentStatus) status!: AgentStatus;
   @Field() at!: Date;
   @Field({ description: 'human-readable: why the status changed' }) reason!: string;
+  @Field(() => String, { nullable: true, description: 'for partitions: the label group that went silent together, e.g. "region=eu-west"' })
+  group?: string;
 }

@@ -29,6 +29,14 @@ export class AgentEventRepository {
     return [...before, ...within] as unknown as AgentEventDoc[];
   }
 
+  /** Every status change in one environment within [from, to], by agent and time. */
+  findInWindow(environment: string, from: Date, to: Date): Promise<AgentEventDoc[]> {
+    return this.model.collection
+      .find({ environment, at: { $gte: from, $lte: to } }, { projection: { _id: 0 } })
+      .sort({ agentId: 1, at: 1 })
+      .toArray() as unknown as Promise<AgentEventDoc[]>;
+  }
+
   async deleteOlderThan(cutoff: Date): Promise<number> {
     return (await this.model.collection.deleteMany({ at: { $lt: cutoff } })).deletedCount;
   }

@@ -9,6 +9,8 @@ export class AgentEventDoc {
   @Prop({ required: true }) status!: string;
   @Prop({ required: true }) at!: Date;
   @Prop({ required: true }) reason!: string;
+  /** The label group of a partition, e.g. "region=eu-west". */
+  @Prop() group?: string;
 }
 export const AgentEventSchema = SchemaFactory.createForClass(AgentEventDoc);
 AgentEventSchema.index({ environment: 1, agentId: 1, at: 1 });
