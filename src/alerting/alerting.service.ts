@@ -26,6 +26,8 @@ export const alertTopic = (environment: string) => `alertEvents:${environment}`;
 export class AlertingService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AlertingService.name);
   private subscription?: Subscription;
+  /** FIRING alerts by environment, rule and subject: health changes are checked against memory, not the database. */
+  private readonly open = new Map<string, AlertDoc>();
 
   constructor(
     private readonly registry: AgentRegistry,
@@ -33,7 +35,8 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
     @Inject(PUB_SUB) private readonly pubSub: PubSubEngine,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    for (const alert of await this.alerts.findAllOpen()) this.open.set(openKey(alert.environment, alert.ruleId, alert.subject), alert);
     // One change at a time, so an open and its resolution never race.
     this.subscription = this.registry.changes.pipe(concatMap((change) => this.onHealthChange(change))).subscribe();
   }
@@ -77,16 +80,20 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async fireOnce(environment: string, ruleId: string, subject: string, severity: Severity, at: Date, summary: string): Promise<void> {
-    if ((await this.alerts.findOpen(environment, ruleId, subject)) !== null) return;
+    const key = openKey(environment, ruleId, subject);
+    if (this.open.has(key)) return;
     const alert: AlertDoc = { _id: randomUUID(), environment, ruleId, subject, severity, state: AlertState.FIRING, summary, startedAt: at, updatedAt: at };
     await this.alerts.insert(alert);
+    this.open.set(key, alert);
     await this.publish(alert, AlertState.FIRING, at, summary);
   }
 
   private async resolveOpen(environment: string, ruleId: string, subject: string, at: Date, summary: string): Promise<void> {
-    const open = await this.alerts.findOpen(environment, ruleId, subject);
-    if (open === null) return;
+    const key = openKey(environment, ruleId, subject);
+    const open = this.open.get(key);
+    if (open === undefined) return;
     await this.alerts.resolve(open._id, at);
+    this.open.delete(key);
     await this.publish(open, AlertState.RESOLVED, at, summary);
   }
 
@@ -109,6 +116,8 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
     await this.pubSub.publish(alertTopic(alert.environment), { alertEvents: event });
   }
 }
+
+const openKey = (environment: string, ruleId: string, subject: string) => `${environment}\u0000${ruleId}\u0000${subject}`;
 
 function toAlert(doc: AlertDoc): Alert {
   return {

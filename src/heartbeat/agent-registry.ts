@@ -9,7 +9,11 @@ import { AgentEventRepository } from '../storage/repositories/agent-event.reposi
 import { AgentStateRepository } from '../storage/repositories/agent-state.repository';
 import { AgentStatus } from './agent-status';
 import { AgentHealthChange, agentKey, AgentState, HeartbeatReport, healthTopic } from './agent-state';
-import { AdaptiveHealthClassifier } from './detector/adaptive-health-classifier';
+import { AdaptiveHealthClassifier, Verdict } from './detector/adaptive-health-classifier';
+
+/** Makes the classifier of one environment (label groups must never mix environments). */
+export type ClassifierFactory = () => AdaptiveHealthClassifier;
+export const CLASSIFIER_FACTORY = Symbol('CLASSIFIER_FACTORY');
 
 /** Snapshot shards per environment: few enough to write in one bulk, small enough to stay far below 16 MB. */
 const SHARDS = 16;
@@ -32,13 +36,14 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly byEnvironment = new Map<string, Map<string, AgentState>>();
   /** Shards changed since the last snapshot, as "shard:environment". */
   private readonly dirtyShards = new Set<string>();
+  private readonly classifiers = new Map<string, AdaptiveHealthClassifier>();
   private sweeping = false;
   readonly changes = new Subject<AgentHealthChange>();
 
   constructor(
     private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly classifier: AdaptiveHealthClassifier,
+    @Inject(CLASSIFIER_FACTORY) private readonly newClassifier: ClassifierFactory,
     @Inject(PUB_SUB) private readonly pubSub: PubSubEngine,
     private readonly stateRepository: AgentStateRepository,
     private readonly eventRepository: AgentEventRepository,
@@ -69,34 +74,50 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
 
   /** The classifier's view of an agent, for health assessments. */
   detectorView(state: AgentState): { timeoutSeconds: number; jitterCv?: number } {
-    return { timeoutSeconds: this.classifier.timeoutMs(state.key, state.intervalSeconds) / 1000 };
+    const classifier = this.classifierOf(state.environment);
+    return { timeoutSeconds: classifier.timeoutMs(state.key, state.intervalSeconds) / 1000, jitterCv: classifier.jitterCv(state.key) };
   }
 
   /** Durably logs a batch's heartbeats (one insert), then applies them. */
   async recordHeartbeats(environment: string, reports: HeartbeatReport[], receivedAt: number): Promise<void> {
     if (reports.length === 0) return;
-    await this.stateRepository.appendHeartbeats(environment, new Date(receivedAt), reports);
+    await this.stateRepository.appendHeartbeats({ environment, receivedAt, heartbeats: reports });
     await this.announce(this.apply(environment, reports, receivedAt));
   }
 
   /** Runs the classifier over every agent once; stores and publishes the changes. */
   async sweep(): Promise<AgentHealthChange[]> {
     const now = this.clock.now();
-    const at = new Date(now);
     const changes: AgentHealthChange[] = [];
-    for (const [key, verdict] of this.classifier.sweep(this.agents.values(), now)) {
-      const state = this.agents.get(key);
-      if (state === undefined || verdict.status === state.status) continue;
-      const group = verdict.group ?? (state.status === AgentStatus.PARTITIONED ? state.partitionGroup : undefined);
-      changes.push({ environment: state.environment, agentId: state.agentId, previousStatus: state.status, status: verdict.status, at, reason: verdict.reason, group });
-      state.status = verdict.status;
-      state.statusSince = now;
-      state.statusReason = verdict.reason;
-      state.partitionGroup = verdict.status === AgentStatus.PARTITIONED ? verdict.group : undefined;
-      this.markDirty(state);
+    for (const [environment, agents] of this.byEnvironment) {
+      for (const [key, verdict] of this.classifierOf(environment).sweep(agents.values(), now)) {
+        const state = this.agents.get(key);
+        if (state !== undefined && verdict.status !== state.status) changes.push(this.change(state, verdict, now));
+      }
     }
     await this.announce(changes);
     return changes;
+  }
+
+  /** Moves an agent to the verdict's status; returns the change to announce. */
+  private change(state: AgentState, verdict: Verdict, now: number): AgentHealthChange {
+    const group = verdict.group ?? (state.status === AgentStatus.PARTITIONED ? state.partitionGroup : undefined);
+    const change = { environment: state.environment, agentId: state.agentId, previousStatus: state.status, status: verdict.status, at: new Date(now), reason: verdict.reason, group };
+    state.status = verdict.status;
+    state.statusSince = now;
+    state.statusReason = verdict.reason;
+    state.partitionGroup = verdict.status === AgentStatus.PARTITIONED ? verdict.group : undefined;
+    this.markDirty(state);
+    return change;
+  }
+
+  private classifierOf(environment: string): AdaptiveHealthClassifier {
+    let classifier = this.classifiers.get(environment);
+    if (classifier === undefined) {
+      classifier = this.newClassifier();
+      this.classifiers.set(environment, classifier);
+    }
+    return classifier;
   }
 
   /** Writes every changed shard, then trims the heartbeat log the snapshots now cover. */
@@ -126,7 +147,7 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
     }
     let replayed = 0;
     for await (const entry of this.stateRepository.heartbeatsSince(new Date(since === Infinity ? 0 : since - LOG_OVERLAP_MS))) {
-      this.apply(entry.environment, entry.heartbeats as unknown as HeartbeatReport[], entry.receivedAt.getTime());
+      this.apply(entry.environment, entry.heartbeats as HeartbeatReport[], entry.receivedAt);
       replayed++;
     }
     if (this.agents.size > 0) this.logger.log(`Restored ${this.agents.size} agents (${replayed} heartbeat log entries replayed)`);
@@ -137,7 +158,7 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
     const registrations: AgentHealthChange[] = [];
     for (const report of reports) {
       const key = agentKey(environment, report.agentId);
-      this.classifier.observe(key, receivedAt);
+      this.classifierOf(environment).observe(key, receivedAt);
       const known = this.agents.get(key);
       const intervalSeconds = report.intervalSeconds ?? known?.intervalSeconds ?? this.config.HEARTBEAT_DEFAULT_INTERVAL_SECONDS;
       if (known === undefined) {

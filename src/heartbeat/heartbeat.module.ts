@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../common/config/app-config';
-import { AgentRegistry } from './agent-registry';
+import { AgentRegistry, CLASSIFIER_FACTORY, ClassifierFactory } from './agent-registry';
 import { AgentsResolver } from './agents.resolver';
 import { AgentsService } from './agents.service';
 import { AdaptiveHealthClassifier } from './detector/adaptive-health-classifier';
@@ -9,9 +9,9 @@ import { AdaptiveHealthClassifier } from './detector/adaptive-health-classifier'
 @Module({
   providers: [
     {
-      provide: AdaptiveHealthClassifier,
+      provide: CLASSIFIER_FACTORY,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
+      useFactory: (config: AppConfig): ClassifierFactory => () =>
         new AdaptiveHealthClassifier({
           k: config.DETECTOR_K,
           minTimeoutMs: config.DETECTOR_MIN_TIMEOUT_MS,

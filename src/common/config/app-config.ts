@@ -77,7 +77,7 @@ export class AppConfig {
 
   /** SUSPECT after one adaptive timeout of silence; DOWN after this many. */
   @Type(() => Number) @IsNumber() @Min(1.1) @Max(20)
-  DETECTOR_DOWN_AFTER_TIMEOUTS = 2;
+  DETECTOR_DOWN_AFTER_TIMEOUTS = 2.75;
 
   /** DEGRADED when heartbeat jitter (coefficient of variation) exceeds this. */
   @Type(() => Number) @IsNumber() @Min(0.05) @Max(10)

@@ -179,8 +179,8 @@ class Track {
  *
  * - The timeout adapts to each agent (mean + k std of its last 32 inter-arrival
  *   times, within bounds): a regular agent is caught quickly, an erratic one is
- *   not accused for its jitter. SUSPECT past one timeout, DOWN past
- *   `downAfterTimeouts`.
+ *   not accused for its jitter. Lost heartbeats and outages are not learnt as
+ *   intervals. SUSPECT past one timeout, DOWN past `downAfterTimeouts`.
  * - Agents sharing a label value (region, zone) that go silent together are a
  *   network problem, not crashes: they become PARTITIONED, under one group.
  * - An agent that keeps recovering from DOWN becomes FLAPPING, and stays so

@@ -1,24 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { mongo, Model } from 'mongoose';
 import { AgentSnapshotDoc } from '../schemas/agent-snapshot.schema';
 import { HeartbeatLogDoc } from '../schemas/heartbeat-log.schema';
+import { GroupCommit } from '../wal/group-commit';
+
+export interface HeartbeatLogEntry {
+  environment: string;
+  receivedAt: number;
+  heartbeats: object[];
+}
 
 /** Durable agent registry state: an append-only heartbeat log plus sharded snapshots. */
 @Injectable()
 export class AgentStateRepository {
+  private readonly groupCommit = new GroupCommit<HeartbeatLogEntry>((entries) => this.writeLog(entries));
+
   constructor(
     @InjectModel(HeartbeatLogDoc.name) private readonly log: Model<HeartbeatLogDoc>,
     @InjectModel(AgentSnapshotDoc.name) private readonly snapshots: Model<AgentSnapshotDoc>,
   ) {}
 
-  async appendHeartbeats(environment: string, receivedAt: Date, heartbeats: object[]): Promise<void> {
-    await this.log.collection.insertOne({ environment, receivedAt, heartbeats });
+  /** Resolves once the entry is durable; concurrent appends share one insert. */
+  appendHeartbeats(entry: HeartbeatLogEntry): Promise<void> {
+    return this.groupCommit.append(entry);
   }
 
   /** Log entries received at or after `since`, oldest first. */
-  heartbeatsSince(since: Date): AsyncIterable<HeartbeatLogDoc> {
-    return this.log.collection.find({ receivedAt: { $gte: since } }, { projection: { _id: 0 } }).sort({ receivedAt: 1 }) as unknown as AsyncIterable<HeartbeatLogDoc>;
+  async *heartbeatsSince(since: Date): AsyncIterable<HeartbeatLogEntry> {
+    const cursor = this.log.collection.find({ receivedAt: { $gte: since } }, { projection: { _id: 0, entries: 1 } }).sort({ receivedAt: 1 });
+    for await (const doc of cursor) {
+      yield* JSON.parse(Buffer.from((doc.entries as mongo.Binary).buffer).toString('utf8')) as HeartbeatLogEntry[];
+    }
+  }
+
+  /** One document per group, its entries as one JSON blob: the embedded server's cost grows with fields, not bytes. */
+  private async writeLog(entries: HeartbeatLogEntry[]): Promise<void> {
+    const receivedAt = new Date(Math.min(...entries.map((e) => e.receivedAt)));
+    await this.log.collection.insertOne({ receivedAt, entries: new mongo.Binary(Buffer.from(JSON.stringify(entries))) });
   }
 
   async trimHeartbeatsBefore(cutoff: Date): Promise<void> {

@@ -7,8 +7,8 @@ import { AlertDoc } from '../schemas/alert.schema';
 export class AlertRepository {
   constructor(@InjectModel(AlertDoc.name) private readonly model: Model<AlertDoc>) {}
 
-  findOpen(environment: string, ruleId: string, subject: string): Promise<AlertDoc | null> {
-    return this.model.collection.findOne({ environment, ruleId, subject, state: 'FIRING' }) as Promise<AlertDoc | null>;
+  findAllOpen(): Promise<AlertDoc[]> {
+    return this.model.collection.find({ state: 'FIRING' }).toArray() as unknown as Promise<AlertDoc[]>;
   }
 
   async insert(alert: AlertDoc): Promise<void> {

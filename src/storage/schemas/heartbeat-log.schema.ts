@@ -2,16 +2,17 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { SchemaTypes } from 'mongoose';
 
 /**
- * The heartbeats of one ingest request, appended before the request is
- * answered: one insert per request however many agents it carries (the
- * embedded server pays per document, not per byte). Replayed on start over the
- * last agent snapshot, and trimmed once a newer snapshot covers it.
+ * The heartbeats of the ingest requests of one group commit, appended before
+ * they are answered: one insert however many requests and agents it carries,
+ * the entries as one JSON blob (the embedded server's cost grows with the
+ * number of fields, far less with bytes). Replayed on start over the last
+ * agent snapshots, and trimmed once newer snapshots cover it.
  */
 @Schema({ collection: 'heartbeat_log', versionKey: false })
 export class HeartbeatLogDoc {
-  @Prop({ required: true }) environment!: string;
+  /** The oldest receive time in the group. */
   @Prop({ required: true }) receivedAt!: Date;
-  @Prop({ type: [SchemaTypes.Mixed], required: true }) heartbeats!: Record<string, unknown>[];
+  @Prop({ type: SchemaTypes.Buffer, required: true }) entries!: Buffer;
 }
 export const HeartbeatLogSchema = SchemaFactory.createForClass(HeartbeatLogDoc);
 HeartbeatLogSchema.index({ receivedAt: 1 });
