@@ -21,6 +21,11 @@ async function main(): Promise<void> {
   const viewerToken = server.token(['viewer']);
   const latencies: number[] = [];
   let failures = 0;
+  const failureReasons = new Map<string, number>();
+  const fail = (reason: string) => {
+    failures++;
+    failureReasons.set(reason, (failureReasons.get(reason) ?? 0) + 1);
+  };
   const regions = ['eu-west', 'eu-north', 'us-east', 'us-west', 'ap-south'];
   // Agents are spread evenly over the second, in request-sized groups.
   const groups = Math.ceil(AGENTS / PER_REQUEST);
@@ -34,10 +39,10 @@ async function main(): Promise<void> {
     const started = performance.now();
     try {
       const res = await graphql(server.url, agentToken, INGEST, { b: { environment: 'load', heartbeats } });
-      if (res.errors !== undefined) failures++;
+      if (res.errors !== undefined) fail(String((res.errors as { extensions?: { code?: string } }[])[0]?.extensions?.code));
       latencies.push(performance.now() - started);
-    } catch {
-      failures++;
+    } catch (error) {
+      fail((error as Error).message);
     }
   };
 
@@ -59,7 +64,7 @@ async function main(): Promise<void> {
   }
   await Promise.all(inFlight);
   const wallSeconds = (performance.now() - wallStart) / 1000;
-  const cpuSeconds = server.cpuSeconds() - cpuStart;
+  const cpuEnd = server.cpuSeconds();
   const fleet = await graphql(server.url, viewerToken, FLEET, {});
   const rss = server.rssBytes();
   await server.stop();
@@ -73,8 +78,10 @@ async function main(): Promise<void> {
       durationSeconds: Math.round(wallSeconds),
       requests: sent,
       failedRequests: failures,
+      failureReasons: Object.fromEntries(failureReasons),
       heartbeatsPerSecond: Math.round((latencies.length * PER_REQUEST) / wallSeconds),
-      serverCpuPercent: Math.round((100 * cpuSeconds) / wallSeconds),
+      serverCpuPercent: Math.round((100 * (cpuEnd.server - cpuStart.server)) / wallSeconds),
+      embeddedDatabaseCpuPercent: Math.round((100 * (cpuEnd.database - cpuStart.database)) / wallSeconds),
       serverRssMiB: Math.round(rss / 1024 / 1024),
       ackLatencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) },
       fleetAtEnd: (fleet.data as { fleet: unknown } | undefined)?.fleet ?? fleet.errors,

@@ -37,10 +37,11 @@ export class ServerProcess {
     return sign({ sub: 'bench', roles, environments }, BENCH_SECRET, { algorithm: 'HS256', expiresIn: '2h' });
   }
 
-  /** CPU seconds (user + system) the server has used so far, from /proc. */
-  cpuSeconds(): number {
-    const fields = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+  /** CPU seconds (user + system) the server has used so far, and its children (the embedded database), from /proc. */
+  cpuSeconds(): { server: number; database: number } {
+    const pid = this.child.pid as number;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return { server: cpuOf(pid), database: children.reduce((sum, child) => sum + cpuOf(Number(child)), 0) };
   }
 
   /** Resident memory in bytes. */
@@ -94,4 +95,9 @@ function freePort(): Promise<number> {
       server.close(() => done(typeof address === 'object' && address !== null ? address.port : 0));
     });
   });
+}
+
+function cpuOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

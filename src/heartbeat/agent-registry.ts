@@ -143,7 +143,7 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
     let since = Infinity;
     for (const snapshot of await this.stateRepository.loadSnapshots()) {
       since = Math.min(since, snapshot.takenAt.getTime());
-      for (const agent of snapshot.agents as unknown as AgentState[]) this.register(agent);
+      for (const agent of snapshot.agents as AgentState[]) this.register(agent);
     }
     let replayed = 0;
     for await (const entry of this.stateRepository.heartbeatsSince(new Date(since === Infinity ? 0 : since - LOG_OVERLAP_MS))) {

@@ -29,15 +29,13 @@ export class AgentStateRepository {
   /** Log entries received at or after `since`, oldest first. */
   async *heartbeatsSince(since: Date): AsyncIterable<HeartbeatLogEntry> {
     const cursor = this.log.collection.find({ receivedAt: { $gte: since } }, { projection: { _id: 0, entries: 1 } }).sort({ receivedAt: 1 });
-    for await (const doc of cursor) {
-      yield* JSON.parse(Buffer.from((doc.entries as mongo.Binary).buffer).toString('utf8')) as HeartbeatLogEntry[];
-    }
+    for await (const doc of cursor) yield* fromBlob(doc.entries) as HeartbeatLogEntry[];
   }
 
   /** One document per group, its entries as one JSON blob: the embedded server's cost grows with fields, not bytes. */
   private async writeLog(entries: HeartbeatLogEntry[]): Promise<void> {
     const receivedAt = new Date(Math.min(...entries.map((e) => e.receivedAt)));
-    await this.log.collection.insertOne({ receivedAt, entries: new mongo.Binary(Buffer.from(JSON.stringify(entries))) });
+    await this.log.collection.insertOne({ receivedAt, entries: toBlob(entries) });
   }
 
   async trimHeartbeatsBefore(cutoff: Date): Promise<void> {
@@ -49,13 +47,17 @@ export class AgentStateRepository {
     if (shards.length === 0) return;
     await this.snapshots.collection.bulkWrite(
       shards.map((s) => ({
-        replaceOne: { filter: { _id: `${s.shard}:${s.environment}` } as never, replacement: { ...s }, upsert: true },
+        replaceOne: { filter: { _id: `${s.shard}:${s.environment}` } as never, replacement: { ...s, agents: toBlob(s.agents) }, upsert: true },
       })),
       { ordered: false },
     );
   }
 
-  loadSnapshots(): Promise<AgentSnapshotDoc[]> {
-    return this.snapshots.collection.find({}).toArray() as unknown as Promise<AgentSnapshotDoc[]>;
+  async loadSnapshots(): Promise<{ environment: string; shard: number; takenAt: Date; agents: object[] }[]> {
+    const docs = await this.snapshots.collection.find({}).toArray();
+    return docs.map((doc) => ({ environment: doc.environment, shard: doc.shard, takenAt: doc.takenAt, agents: fromBlob(doc.agents) }));
   }
 }
+
+const toBlob = (value: object[]) => new mongo.Binary(Buffer.from(JSON.stringify(value)));
+const fromBlob = (blob: mongo.Binary) => JSON.parse(Buffer.from(blob.buffer).toString('utf8')) as object[];
