@@ -17,6 +17,7 @@
  */
 import { loadavg } from 'os';
 import { ChunkAppender, ChunkIterator, decodeChunk, MAX_CHUNK_SAMPLES } from '../src/storage/chunks/gorilla-chunk';
+import { seededRandom } from '../src/common/testing/seeded-random';
 
 const SEED = Number(process.argv[2] ?? 20240611);
 const SERIES = 5_000;
@@ -25,17 +26,7 @@ const INTERVAL_MS = 10_000;
 const JITTER_MS = 10;
 const RUNS = 5;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(SEED);
+const random = seededRandom(SEED);
 const uniform = (lo: number, hi: number) => lo + (hi - lo) * random();
 const round = (x: number, decimals: number) => Math.round(x * 10 ** decimals) / 10 ** decimals;
 

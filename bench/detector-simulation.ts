@@ -19,6 +19,7 @@
  * (~40 s down / ~40 s up for 10 minutes). Flappers are drawn from agents with intervals
  * of at most 5 s: a 40 s outage is only a few missed heartbeats for slower agents.
  */
+import { seededRandom } from '../src/common/testing/seeded-random';
 import { AgentStatus } from '../src/heartbeat/agent-status';
 import {
   AdaptiveHealthClassifier,
@@ -47,17 +48,7 @@ const PARTITION_AFTERMATH_MS = 10 * 60_000;
 /** Settings under test: the defaults, overridable with CLASSIFIER_SETTINGS='{"k":5}'. */
 const SETTINGS: ClassifierSettings = { ...DEFAULT_CLASSIFIER_SETTINGS, ...JSON.parse(process.env.CLASSIFIER_SETTINGS ?? '{}') };
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(SEED);
+const random = seededRandom(SEED);
 const uniform = (low: number, high: number) => low + (high - low) * random();
 const integer = (low: number, high: number) => Math.floor(uniform(low, high + 1));
 

@@ -11,14 +11,15 @@ import { AgentStatus } from './agent-status';
 import { AgentHealthChange, agentKey, AgentState, HeartbeatReport, healthTopic } from './agent-state';
 import { AdaptiveHealthClassifier, Verdict } from './detector/adaptive-health-classifier';
 
+/** Agents in these statuses were already silent before a restart, and stay so. */
+const RESTART_KEEPS_SILENCE: ReadonlySet<AgentStatus> = new Set([AgentStatus.DOWN, AgentStatus.PARTITIONED, AgentStatus.FLAPPING]);
+
 /** Makes the classifier of one environment (label groups must never mix environments). */
 export type ClassifierFactory = () => AdaptiveHealthClassifier;
 export const CLASSIFIER_FACTORY = Symbol('CLASSIFIER_FACTORY');
 
 /** Snapshot shards per environment: few enough to write in one bulk, small enough to stay far below 16 MB. */
 const SHARDS = 16;
-/** Log entries this much older than a snapshot are certainly in it (a heartbeat is applied right after its log write). */
-const LOG_OVERLAP_MS = 60_000;
 
 /**
  * The live registry of agents. A heartbeat batch is appended to the heartbeat
@@ -120,9 +121,14 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
     return classifier;
   }
 
-  /** Writes every changed shard, then trims the heartbeat log the snapshots now cover. */
+  /**
+   * Writes every changed shard, then drops the heartbeat log the snapshots now
+   * cover. The generation current until now is kept: a heartbeat logged just
+   * before the rotation may be applied just after this snapshot was taken.
+   */
   async snapshot(): Promise<void> {
     if (this.dirtyShards.size === 0) return;
+    const covered = this.stateRepository.rotateLog();
     const takenAt = new Date(this.clock.now());
     const shards = [...this.dirtyShards].map((id) => {
       const [shard, environment] = [Number(id.slice(0, id.indexOf(':'))), id.slice(id.indexOf(':') + 1)];
@@ -136,19 +142,23 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
       shards.forEach((s) => this.dirtyShards.add(`${s.shard}:${s.environment}`));
       throw error;
     }
-    await this.stateRepository.trimHeartbeatsBefore(new Date(takenAt.getTime() - LOG_OVERLAP_MS));
+    await this.stateRepository.dropLogBefore(covered);
   }
 
   private async restore(): Promise<void> {
-    let since = Infinity;
     for (const snapshot of await this.stateRepository.loadSnapshots()) {
-      since = Math.min(since, snapshot.takenAt.getTime());
       for (const agent of snapshot.agents as AgentState[]) this.register(agent);
     }
+    // Replaying heartbeats a snapshot already holds changes nothing: applying one is idempotent.
     let replayed = 0;
-    for await (const entry of this.stateRepository.heartbeatsSince(new Date(since === Infinity ? 0 : since - LOG_OVERLAP_MS))) {
+    for await (const entry of this.stateRepository.loggedHeartbeats()) {
       this.apply(entry.environment, entry.heartbeats as HeartbeatReport[], entry.receivedAt);
       replayed++;
+    }
+    // The service's own downtime is not the agents' silence: live agents get a fresh timeout from now.
+    const now = this.clock.now();
+    for (const state of this.agents.values()) {
+      if (!RESTART_KEEPS_SILENCE.has(state.status)) state.lastHeartbeatAt = Math.max(state.lastHeartbeatAt, now);
     }
     if (this.agents.size > 0) this.logger.log(`Restored ${this.agents.size} agents (${replayed} heartbeat log entries replayed)`);
   }

@@ -1,9 +1,5 @@
+import type { HeartbeatReport, Label } from '../heartbeat/agent-state';
 import type { HeartbeatInput, SampleInput, SeriesInput, TelemetryBatchInput } from './dto/telemetry-batch.input';
-
-export interface Label {
-  name: string;
-  value: string;
-}
 
 export interface IngestIssue {
   path: string;
@@ -11,16 +7,8 @@ export interface IngestIssue {
   message: string;
 }
 
-export interface ValidHeartbeat {
-  agentId: string;
-  intervalSeconds?: number;
-  status?: string;
-  labels?: Label[];
-  cpu?: number;
-  memory?: number;
-  disk?: number;
-  version?: string;
-}
+/** A heartbeat that passed every check, as the registry takes it. */
+export type ValidHeartbeat = HeartbeatReport;
 
 /** The accepted samples of one series, in arrival order. */
 export interface ValidSeries {

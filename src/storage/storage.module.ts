@@ -12,7 +12,6 @@ import { RetentionService } from './retention.service';
 import { AgentEventDoc, AgentEventSchema } from './schemas/agent-event.schema';
 import { AgentSnapshotDoc, AgentSnapshotSchema } from './schemas/agent-snapshot.schema';
 import { AlertDoc, AlertSchema } from './schemas/alert.schema';
-import { HeartbeatLogDoc, HeartbeatLogSchema } from './schemas/heartbeat-log.schema';
 import { IngestBatchDoc, IngestBatchSchema } from './schemas/ingest-batch.schema';
 import { SampleBlockDoc, SampleBlockSchema } from './schemas/sample-block.schema';
 
@@ -40,7 +39,6 @@ class DatabaseServerModule {}
       }),
     }),
     MongooseModule.forFeature([
-      { name: HeartbeatLogDoc.name, schema: HeartbeatLogSchema },
       { name: AgentSnapshotDoc.name, schema: AgentSnapshotSchema },
       { name: AgentEventDoc.name, schema: AgentEventSchema },
       { name: SampleBlockDoc.name, schema: SampleBlockSchema },

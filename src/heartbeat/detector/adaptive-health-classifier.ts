@@ -1,4 +1,4 @@
-import { Label } from '../agent-state';
+import { AgentState, Label } from '../agent-state';
 import { AgentStatus } from '../agent-status';
 import { InterArrivalWindow } from './inter-arrival-window';
 
@@ -53,22 +53,11 @@ export const DEFAULT_CLASSIFIER_SETTINGS: ClassifierSettings = Object.freeze({
   flapSettleMs: 10 * 60_000,
 });
 
-/** What the registry passes in for each agent at sweep time (times are epoch ms). */
-export interface AgentSnapshot {
-  key: string;
-  /** Current status, as last returned by the classifier (or set by the registry). */
-  status: AgentStatus;
-  /** Receive time of the newest heartbeat. */
-  lastHeartbeatAt: number;
-  /** Declared heartbeat interval, 1..60. */
-  intervalSeconds: number;
-  labels: Label[];
-  /** The agent's own view: "ok", "degraded" or "error". */
-  reportedStatus?: string;
-  cpu?: number;
-  memory?: number;
-  disk?: number;
-}
+/** What the classifier reads of each agent at sweep time (times are epoch ms). */
+export type AgentSnapshot = Pick<
+  AgentState,
+  'key' | 'status' | 'lastHeartbeatAt' | 'intervalSeconds' | 'labels' | 'reportedStatus' | 'cpu' | 'memory' | 'disk'
+>;
 
 export interface Verdict {
   status: AgentStatus;

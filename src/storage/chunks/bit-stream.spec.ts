@@ -1,16 +1,5 @@
 import { BitReader, BitWriter } from './bit-stream';
-
-/** mulberry32: a small seeded PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../common/testing/seeded-random';
 
 /** Reference encoding: the low `nbits` of `value` as a '0'/'1' string, via BigInt. */
 function bitString(value: number, nbits: number): string {
@@ -71,7 +60,7 @@ describe('BitWriter / BitReader', () => {
   });
 
   it('round-trips random writes of 0..64 bits against a reference encoding', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     for (let round = 0; round < 50; round++) {
       const w = new BitWriter(1);
       const writes: [number, number][] = [];

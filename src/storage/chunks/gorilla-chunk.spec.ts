@@ -1,3 +1,4 @@
+import { seededRandom } from '../../common/testing/seeded-random';
 import {
   ChunkAppender,
   ChunkAppenderOptions,
@@ -7,18 +8,6 @@ import {
   MAX_CHUNK_BYTES,
   MAX_CHUNK_SAMPLES,
 } from './gorilla-chunk';
-
-/** mulberry32: a small seeded PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const UNLIMITED: ChunkAppenderOptions = { maxSamples: Infinity, maxBytes: Infinity };
 const HOUR = 3_600_000;
@@ -80,7 +69,7 @@ function roundTrip(timestamps: ArrayLike<number>, values: ArrayLike<number>, opt
 }
 
 /** Timestamps from `start` every `interval` ms plus jitter, never decreasing. */
-function regular(n: number, interval: number, jitter = 0, random = prng(1), start = NOW): number[] {
+function regular(n: number, interval: number, jitter = 0, random = seededRandom(1), start = NOW): number[] {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = start + i * interval + Math.round((random() * 2 - 1) * jitter);
@@ -121,7 +110,7 @@ const ADVERSARIAL = [
 
 describe('ChunkAppender / ChunkIterator', () => {
   it('round-trips many random series bit for bit', () => {
-    const random = prng(20240611);
+    const random = seededRandom(20240611);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
     const valueKinds = ['gauge1', 'gauge2', 'counter', 'constant', 'anyBits', 'mathRandom', 'special', 'mixed', 'finerAndFiner'] as const;
     let samples = 0;
@@ -226,7 +215,7 @@ describe('ChunkAppender / ChunkIterator', () => {
   });
 
   it('handles irregular timestamps: jitter, hours of silence, duplicates, negative epochs, huge spans', () => {
-    const random = prng(3);
+    const random = seededRandom(3);
     const jittered = regular(300, 10_000, 2_000, random);
     roundTrip(jittered, jittered.map((_, i) => i % 7));
 
@@ -322,7 +311,7 @@ describe('ChunkAppender / ChunkIterator', () => {
   });
 
   it(`is full once the encoding reaches ${MAX_CHUNK_BYTES} bytes, overshooting by at most one sample`, () => {
-    const random = prng(11);
+    const random = seededRandom(11);
     const appender = new ChunkAppender({ maxSamples: Infinity });
     let t = NOW;
     // Worst case per sample: a 64-bit timestamp escape and a 64-bit XOR window.
@@ -336,7 +325,7 @@ describe('ChunkAppender / ChunkIterator', () => {
   });
 
   it('bytes() is a snapshot: the appender continues and the snapshot decodes to the prefix', () => {
-    const random = prng(5);
+    const random = seededRandom(5);
     const timestamps = regular(100, 10_000, 20, random);
     const values = timestamps.map(() => Math.round(random() * 1000) / 10);
     const appender = new ChunkAppender();
@@ -387,7 +376,7 @@ describe('ChunkAppender / ChunkIterator', () => {
   });
 
   it('throws a RangeError for truncated or corrupt chunks', () => {
-    const random = prng(9);
+    const random = seededRandom(9);
     const timestamps = regular(30, 10_000, 30, random);
     const bytes = encodeChunk(timestamps, timestamps.map((_, i) => (i < 20 ? Math.round(random() * 1000) / 10 : random())));
     for (let length = 0; length < bytes.length; length++) {
@@ -408,7 +397,7 @@ describe('chunk compression on realistic data', () => {
   });
 
   it('a noisy CPU gauge at 1 decimal with +-10 ms jitter: about 2 bytes a sample', () => {
-    const random = prng(42);
+    const random = seededRandom(42);
     const timestamps = regular(120, 10_000, 10, random);
     let v = 35;
     const values = timestamps.map(() => (v = Math.round(Math.min(100, Math.max(0, v + random() * 3 - 1.5)) * 10) / 10));
@@ -422,7 +411,7 @@ describe('chunk compression on realistic data', () => {
   });
 
   it('a memory gauge at 2 decimals and a request counter stay small', () => {
-    const random = prng(43);
+    const random = seededRandom(43);
     const timestamps = regular(120, 10_000, 10, random);
     let memory = 61.5;
     const memoryValues = timestamps.map(() => (memory = Math.round((memory + random() * 0.4 - 0.19) * 100) / 100));

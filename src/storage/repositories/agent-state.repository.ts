@@ -1,8 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { mongo, Model } from 'mongoose';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import { Connection, Model, mongo } from 'mongoose';
 import { AgentSnapshotDoc } from '../schemas/agent-snapshot.schema';
-import { HeartbeatLogDoc } from '../schemas/heartbeat-log.schema';
 import { GroupCommit } from '../wal/group-commit';
 
 export interface HeartbeatLogEntry {
@@ -11,39 +10,67 @@ export interface HeartbeatLogEntry {
   heartbeats: object[];
 }
 
-/** Durable agent registry state: an append-only heartbeat log plus sharded snapshots. */
+export interface AgentSnapshotShard {
+  environment: string;
+  shard: number;
+  takenAt: Date;
+  agents: object[];
+}
+
+const LOG_PREFIX = 'heartbeat_log_';
+
+/**
+ * Durable agent registry state: a heartbeat log plus sharded snapshots.
+ *
+ * The log is a series of generations, one collection each
+ * (`heartbeat_log_<n>`, documents `{ receivedAt, entries: <JSON blob> }`): a
+ * snapshot starts a new generation, and once it is saved the generations
+ * before the one it overlaps are dropped whole. Dropping a collection is
+ * instant where deleting its documents one by one would hold the embedded
+ * server's single writer for seconds.
+ */
 @Injectable()
-export class AgentStateRepository {
+export class AgentStateRepository implements OnModuleInit {
   private readonly groupCommit = new GroupCommit<HeartbeatLogEntry>((entries) => this.writeLog(entries));
+  private generation = 0;
 
   constructor(
-    @InjectModel(HeartbeatLogDoc.name) private readonly log: Model<HeartbeatLogDoc>,
+    @InjectConnection() private readonly connection: Connection,
     @InjectModel(AgentSnapshotDoc.name) private readonly snapshots: Model<AgentSnapshotDoc>,
   ) {}
+
+  async onModuleInit(): Promise<void> {
+    const existing = await this.logGenerations();
+    this.generation = existing.length === 0 ? 1 : existing[existing.length - 1] + 1;
+  }
 
   /** Resolves once the entry is durable; concurrent appends share one insert. */
   appendHeartbeats(entry: HeartbeatLogEntry): Promise<void> {
     return this.groupCommit.append(entry);
   }
 
-  /** Log entries received at or after `since`, oldest first. */
-  async *heartbeatsSince(since: Date): AsyncIterable<HeartbeatLogEntry> {
-    const cursor = this.log.collection.find({ receivedAt: { $gte: since } }, { projection: { _id: 0, entries: 1 } }).sort({ receivedAt: 1 });
-    for await (const doc of cursor) yield* fromBlob(doc.entries) as HeartbeatLogEntry[];
+  /** Every logged entry, oldest generation first. */
+  async *loggedHeartbeats(): AsyncIterable<HeartbeatLogEntry> {
+    for (const generation of await this.logGenerations()) {
+      const cursor = this.connection.collection(LOG_PREFIX + generation).find({}, { projection: { _id: 0, entries: 1 } }).sort({ receivedAt: 1 });
+      for await (const doc of cursor) yield* fromBlob(doc.entries) as HeartbeatLogEntry[];
+    }
   }
 
-  /** One document per group, its entries as one JSON blob: the embedded server's cost grows with fields, not bytes. */
-  private async writeLog(entries: HeartbeatLogEntry[]): Promise<void> {
-    const receivedAt = new Date(Math.min(...entries.map((e) => e.receivedAt)));
-    await this.log.collection.insertOne({ receivedAt, entries: toBlob(entries) });
+  /** Starts a new log generation; returns the one that was current. */
+  rotateLog(): number {
+    return this.generation++;
   }
 
-  async trimHeartbeatsBefore(cutoff: Date): Promise<void> {
-    await this.log.collection.deleteMany({ receivedAt: { $lt: cutoff } });
+  /** Drops the generations before `generation` (their entries are in a saved snapshot). */
+  async dropLogBefore(generation: number): Promise<void> {
+    for (const old of await this.logGenerations()) {
+      if (old < generation) await this.connection.dropCollection(LOG_PREFIX + old);
+    }
   }
 
   /** Replaces the shards given, in one unordered bulk keyed by _id. */
-  async saveSnapshots(shards: { environment: string; shard: number; takenAt: Date; agents: object[] }[]): Promise<void> {
+  async saveSnapshots(shards: AgentSnapshotShard[]): Promise<void> {
     if (shards.length === 0) return;
     await this.snapshots.collection.bulkWrite(
       shards.map((s) => ({
@@ -53,9 +80,25 @@ export class AgentStateRepository {
     );
   }
 
-  async loadSnapshots(): Promise<{ environment: string; shard: number; takenAt: Date; agents: object[] }[]> {
+  async loadSnapshots(): Promise<AgentSnapshotShard[]> {
     const docs = await this.snapshots.collection.find({}).toArray();
     return docs.map((doc) => ({ environment: doc.environment, shard: doc.shard, takenAt: doc.takenAt, agents: fromBlob(doc.agents) }));
+  }
+
+  /** One document per group, its entries as one JSON blob: the embedded server's cost grows with fields, not bytes. */
+  private async writeLog(entries: HeartbeatLogEntry[]): Promise<void> {
+    const receivedAt = new Date(Math.min(...entries.map((e) => e.receivedAt)));
+    await this.connection.collection(LOG_PREFIX + this.generation).insertOne({ receivedAt, entries: toBlob(entries) });
+  }
+
+  private async logGenerations(): Promise<number[]> {
+    const collections = await this.connection.listCollections();
+    return collections
+      .map((c) => c.name)
+      .filter((name) => name.startsWith(LOG_PREFIX))
+      .map((name) => Number(name.slice(LOG_PREFIX.length)))
+      .filter((n) => Number.isInteger(n))
+      .sort((a, b) => a - b);
   }
 }
 
