@@ -5,6 +5,9 @@ import { AppConfig } from '../config/app-config';
 
 export const PUB_SUB = Symbol('PUB_SUB');
 
+/** The DateTime fields of the events published for subscriptions. */
+const DATE_FIELDS: ReadonlySet<string> = new Set(['at', 'windowStart', 'windowEnd']);
+
 /**
  * Fan-out of live events to subscriptions: in-process by default; Redis when
  * REDIS_URL is set, so several instances behind a load balancer share events
@@ -15,6 +18,8 @@ function createPubSub(config: AppConfig): PubSubEngine {
   const logger = new Logger('PubSub');
   return new RedisPubSub({
     connection: config.REDIS_URL,
+    // Payloads cross Redis as JSON: turn the DateTime fields of published events back into Dates.
+    reviver: (key, value) => (DATE_FIELDS.has(key) && typeof value === 'string' ? new Date(value) : value),
     connectionListener: (error) => {
       if (error) logger.warn(`Redis: ${error.message}`);
     },
