@@ -71,7 +71,7 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
       if (!RECOVERED.has(change.status)) return;
       const summary = `Agent ${agentId} is ${change.status} again: ${change.reason}`;
       for (const rule of [AGENT_DOWN_RULE, FLAPPING_RULE]) await this.resolveOpen(environment, rule, agentId, change.at, summary);
-      if (change.previousStatus === AgentStatus.PARTITIONED && change.group !== undefined && !this.stillPartitioned(environment, change.group)) {
+      if (change.previousStatus === AgentStatus.PARTITIONED && change.group !== undefined && !this.registry.isPartitioned(environment, change.group)) {
         await this.resolveOpen(environment, PARTITION_RULE, change.group, change.at, `${change.group} is reachable again`);
       }
     } catch (error) {
@@ -95,11 +95,6 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
     await this.alerts.resolve(open._id, at);
     this.open.delete(key);
     await this.publish(open, AlertState.RESOLVED, at, summary);
-  }
-
-  private stillPartitioned(environment: string, group: string): boolean {
-    for (const agent of this.registry.inEnvironment(environment)) if (agent.partitionGroup === group) return true;
-    return false;
   }
 
   private async publish(alert: AlertDoc, state: AlertState, at: Date, summary: string): Promise<void> {

@@ -6,7 +6,7 @@ import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
 import { PUB_SUB } from '../common/pubsub/pubsub.module';
 import { AgentEventRepository } from '../storage/repositories/agent-event.repository';
-import { AgentStateRepository } from '../storage/repositories/agent-state.repository';
+import { AgentSnapshotShard, AgentStateRepository } from '../storage/repositories/agent-state.repository';
 import { AgentStatus } from './agent-status';
 import { AgentHealthChange, agentKey, AgentState, HeartbeatReport, healthTopic } from './agent-state';
 import { AdaptiveHealthClassifier, Verdict } from './detector/adaptive-health-classifier';
@@ -35,8 +35,10 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly agents = new Map<string, AgentState>();
   /** The same states by environment, for views that must not scan other environments. */
   private readonly byEnvironment = new Map<string, Map<string, AgentState>>();
-  /** Shards changed since the last snapshot, as "shard:environment". */
-  private readonly dirtyShards = new Set<string>();
+  /** Shards changed since the last snapshot, by environment. */
+  private readonly dirtyShards = new Map<string, Set<number>>();
+  /** PARTITIONED agents per environment and label group, kept as statuses change. */
+  private readonly partitionMembers = new Map<string, number>();
   private readonly classifiers = new Map<string, AdaptiveHealthClassifier>();
   private sweeping = false;
   readonly changes = new Subject<AgentHealthChange>();
@@ -73,6 +75,11 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
     return this.byEnvironment.get(environment)?.values() ?? [];
   }
 
+  /** Whether any agent of the environment is still PARTITIONED under this label group. */
+  isPartitioned(environment: string, group: string): boolean {
+    return (this.partitionMembers.get(partitionKey(environment, group)) ?? 0) > 0;
+  }
+
   /** The classifier's view of an agent, for health assessments. */
   detectorView(state: AgentState): { timeoutSeconds: number; jitterCv?: number } {
     const classifier = this.classifierOf(state.environment);
@@ -104,10 +111,12 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
   private change(state: AgentState, verdict: Verdict, now: number): AgentHealthChange {
     const group = verdict.group ?? (state.status === AgentStatus.PARTITIONED ? state.partitionGroup : undefined);
     const change = { environment: state.environment, agentId: state.agentId, previousStatus: state.status, status: verdict.status, at: new Date(now), reason: verdict.reason, group };
+    this.countPartition(state, -1);
     state.status = verdict.status;
     state.statusSince = now;
     state.statusReason = verdict.reason;
     state.partitionGroup = verdict.status === AgentStatus.PARTITIONED ? verdict.group : undefined;
+    this.countPartition(state, 1);
     this.markDirty(state);
     return change;
   }
@@ -130,16 +139,17 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
     if (this.dirtyShards.size === 0) return;
     const covered = this.stateRepository.rotateLog();
     const takenAt = new Date(this.clock.now());
-    const shards = [...this.dirtyShards].map((id) => {
-      const [shard, environment] = [Number(id.slice(0, id.indexOf(':'))), id.slice(id.indexOf(':') + 1)];
-      const agents = [...this.inEnvironment(environment)].filter((a) => shardOf(a.agentId) === shard);
-      return { environment, shard, takenAt, agents };
-    });
+    const shards: AgentSnapshotShard[] = [];
+    for (const [environment, dirty] of this.dirtyShards) {
+      const byShard = new Map<number, AgentState[]>([...dirty].map((shard) => [shard, []]));
+      for (const agent of this.inEnvironment(environment)) byShard.get(shardOf(agent.agentId))?.push(agent);
+      for (const [shard, agents] of byShard) shards.push({ environment, shard, takenAt, agents });
+    }
     this.dirtyShards.clear();
     try {
       await this.stateRepository.saveSnapshots(shards);
     } catch (error) {
-      shards.forEach((s) => this.dirtyShards.add(`${s.shard}:${s.environment}`));
+      shards.forEach((s) => this.markShardDirty(s.environment, s.shard));
       throw error;
     }
     await this.stateRepository.dropLogBefore(covered);
@@ -204,11 +214,27 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
       this.byEnvironment.set(state.environment, environment);
     }
     environment.set(state.agentId, state);
+    this.countPartition(state, 1);
     this.markDirty(state);
   }
 
+  private countPartition(state: AgentState, delta: number): void {
+    if (state.status !== AgentStatus.PARTITIONED || state.partitionGroup === undefined) return;
+    const key = partitionKey(state.environment, state.partitionGroup);
+    this.partitionMembers.set(key, (this.partitionMembers.get(key) ?? 0) + delta);
+  }
+
   private markDirty(state: AgentState): void {
-    this.dirtyShards.add(`${shardOf(state.agentId)}:${state.environment}`);
+    this.markShardDirty(state.environment, shardOf(state.agentId));
+  }
+
+  private markShardDirty(environment: string, shard: number): void {
+    let dirty = this.dirtyShards.get(environment);
+    if (dirty === undefined) {
+      dirty = new Set();
+      this.dirtyShards.set(environment, dirty);
+    }
+    dirty.add(shard);
   }
 
   private async sweepOnTimer(): Promise<void> {
@@ -251,6 +277,8 @@ function readings(report: HeartbeatReport): Partial<AgentState> {
   }
   return fields;
 }
+
+const partitionKey = (environment: string, group: string) => `${environment}\u0000${group}`;
 
 function shardOf(agentId: string): number {
   let hash = 0;
