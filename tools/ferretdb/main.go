@@ -1,6 +1,9 @@
 // Command vitals-ferretdb runs FerretDB 1.24 (SQLite backend) as the embedded
 // MongoDB-compatible server of Vitals' development mode and test suite.
 //
+// The build (src/storage/embedded/embedded-ferretdb.ts) patches one line of
+// FerretDB so that _id lookups use the _id index instead of scanning the table.
+//
 // It wraps FerretDB's embeddable package rather than building cmd/ferretdb,
 // because cmd/ferretdb built from the module proxy panics on its missing
 // version.txt. The embeddable package never starts the telemetry reporter and

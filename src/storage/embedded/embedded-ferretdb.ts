@@ -1,5 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../common/net/free-port';
@@ -23,9 +23,24 @@ const HOW_TO_AVOID =
   'Set MONGODB_URI to use a MongoDB server instead, e.g. `docker compose up -d mongo` and ' +
   'MONGODB_URI=mongodb://localhost:27017/?replicaSet=rs0&directConnection=true';
 
+const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB@v1.24.2';
+
+/**
+ * FerretDB 1.24.2 looks documents up by `_ferretdb_sjson->'$._id'` while its unique
+ * index is on `_ferretdb_sjson->"_id"`; SQLite matches index expressions by their
+ * text, so every `_id` lookup, update and delete scanned the whole table (45 ms at
+ * 40 MB, growing with it). The build rewrites that one constant to the index's form.
+ */
+const ID_LOOKUP_PATCH = {
+  file: 'internal/backends/sqlite/metadata/metadata.go',
+  from: `IDColumn = DefaultColumn + "->'$._id'"`,
+  to: 'IDColumn = DefaultColumn + `->"_id"`',
+};
+
 /**
  * Builds (once) the vitals-ferretdb binary from tools/ferretdb with the Go module
- * tooling: FerretDB 1.24.2, SQLite backend. Rebuilds when its sources are newer.
+ * tooling: FerretDB 1.24.2 with ID_LOOKUP_PATCH, SQLite backend. Rebuilds when its
+ * sources are newer.
  */
 export async function ensureFerretDbBinary(root = projectRoot(), log: (message: string) => void = () => {}): Promise<string> {
   const sourceDir = join(root, 'tools', 'ferretdb');
@@ -35,18 +50,47 @@ export async function ensureFerretDbBinary(root = projectRoot(), log: (message: 
 
   mkdirSync(dirname(binary), { recursive: true });
   log('Building the embedded database from tools/ferretdb with `go build` (first run only; a few minutes)');
+  const go = (args: string[], cwd = sourceDir) =>
+    execFileAsync('go', args, { cwd, env: { ...process.env, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' }, maxBuffer: 16 * 1024 * 1024 });
   try {
-    await execFileAsync('go', ['build', '-o', binary, '.'], {
-      cwd: sourceDir,
-      env: { ...process.env, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const buildDir = join(root, '.tools', 'ferretdb-build');
+    const patchedModule = await patchedFerretDbSource(buildDir, go);
+    // A copy of go.mod that points the module at the patched source; tools/ stays untouched.
+    const modFile = join(buildDir, 'go.mod');
+    writeFileSync(modFile, `${readFileSync(join(sourceDir, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${patchedModule}\n`);
+    copyFileSync(join(sourceDir, 'go.sum'), join(buildDir, 'go.sum'));
+    await go(['build', `-modfile=${modFile}`, '-o', binary, '.']);
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
     const why = e.code === 'ENOENT' ? 'the Go toolchain (`go`) is not installed' : `go build failed: ${(e.stderr ?? e.message).trim()}`;
     throw new EmbeddedDatabaseError(`Cannot build the embedded database (FerretDB 1.24.2 in tools/ferretdb): ${why}. ${HOW_TO_AVOID}`);
   }
   return binary;
+}
+
+/** Copies FerretDB's module source out of the Go module cache and applies ID_LOOKUP_PATCH; returns the copy's path. */
+async function patchedFerretDbSource(
+  buildDir: string,
+  go: (args: string[]) => Promise<{ stdout: string }>,
+): Promise<string> {
+  const { stdout } = await go(['mod', 'download', '-json', FERRETDB_MODULE]);
+  const moduleDir = (JSON.parse(stdout) as { Dir: string }).Dir;
+  const copy = join(buildDir, 'FerretDB');
+  if (existsSync(copy)) makeWritable(copy);
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(moduleDir, copy, { recursive: true });
+  makeWritable(copy); // the module cache is read-only, and so is a copy of it
+  const file = join(copy, ID_LOOKUP_PATCH.file);
+  const source = readFileSync(file, 'utf8');
+  if (!source.includes(ID_LOOKUP_PATCH.from)) throw new Error(`${ID_LOOKUP_PATCH.file} no longer holds the line to patch`);
+  writeFileSync(file, source.replace(ID_LOOKUP_PATCH.from, ID_LOOKUP_PATCH.to));
+  return copy;
+}
+
+function makeWritable(path: string): void {
+  const isDirectory = statSync(path).isDirectory();
+  chmodSync(path, isDirectory ? 0o755 : 0o644);
+  if (isDirectory) for (const entry of readdirSync(path)) makeWritable(join(path, entry));
 }
 
 export interface RunningDatabase {
