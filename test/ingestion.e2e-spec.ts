@@ -51,7 +51,7 @@ describe('ingestBatch and trends (HTTP, real database)', () => {
 
     const { data, errors } = await trends('cpu.usage');
     expect(errors).toBeUndefined();
-    expect(data?.trends).toMatchObject({ stepSeconds: 60, resolution: 'raw' });
+    expect(data?.trends).toMatchObject({ stepSeconds: 60, resolution: '1m' });
     expect(data?.trends.series).toEqual([
       {
         agentId: 'a1',

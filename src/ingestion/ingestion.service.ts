@@ -1,21 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
 import { Principal } from '../common/auth/principal';
 import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
 import { badInput, unavailable } from '../common/graphql/errors';
 import { LiveAggregatesService } from '../dashboard/live/live-aggregates.service';
 import { AgentRegistry } from '../heartbeat/agent-registry';
-import { IngestBatchRepository } from '../storage/repositories/ingest-batch.repository';
-import { SampleRepository } from '../storage/repositories/sample.repository';
+import { TimeSeriesStore } from '../storage/timeseries/time-series-store';
 import { BatchRejected, BatchValidator, ValidatedBatch } from './batch-validator';
 import { TelemetryBatchInput } from './dto/telemetry-batch.input';
 import { IngestResult } from './models/ingest-result.model';
 
 /**
  * The write pipeline of ingestBatch: validate, apply once per batchId, write
- * samples and heartbeats durably (acknowledged, journaled), and only then
- * answer and feed the live windows.
+ * samples (to the write-ahead log, group-committed) and heartbeats durably
+ * (acknowledged, journaled), and only then answer and feed the live windows.
  */
 @Injectable()
 export class IngestionService {
@@ -27,8 +25,7 @@ export class IngestionService {
   constructor(
     config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly samples: SampleRepository,
-    private readonly batches: IngestBatchRepository,
+    private readonly store: TimeSeriesStore,
     private readonly registry: AgentRegistry,
     private readonly live: LiveAggregatesService,
   ) {
@@ -67,39 +64,27 @@ export class IngestionService {
   }
 
   private async applyOnce(environment: string, batchId: string, batch: ValidatedBatch, now: number): Promise<IngestResult> {
-    const prior = await this.storage(() => this.batches.findResult(environment, batchId));
-    if (prior !== undefined) return { ...(prior as unknown as IngestResult), batchId, duplicate: true };
+    const prior = this.store.appliedResult(environment, batchId);
+    if (prior !== undefined) return { ...prior, batchId, duplicate: true };
     return this.apply(environment, batchId, batch, now);
   }
 
   private async apply(environment: string, batchId: string | undefined, batch: ValidatedBatch, now: number): Promise<IngestResult> {
-    // Deterministic ids make a retry after a failed or lost answer rewrite nothing.
-    const idPrefix = batchId === undefined ? randomUUID() : createHash('sha256').update(`${environment}\u0000${batchId}`).digest('base64url');
-    const blocks = batch.series.map((s, i) => ({
-      _id: `${idPrefix}:${i}`,
-      environment,
-      metric: s.metric,
-      agentId: s.agentId,
-      labels: s.labels,
-      ...timeSpan(s.timestamps),
-      t: s.timestamps,
-      v: s.values,
-    }));
-    const result: IngestResult = {
-      batchId: batchId ?? null,
+    const ledger = {
       acceptedSamples: batch.acceptedSamples,
       rejectedSamples: batch.rejectedSamples,
       acceptedHeartbeats: batch.heartbeats.length,
       rejectedHeartbeats: batch.rejectedHeartbeats,
-      duplicate: false,
       errors: batch.errors,
     };
-    await this.storage(async () => {
-      await Promise.all([this.samples.insertBlocks(blocks), this.registry.recordHeartbeats(environment, batch.heartbeats, now)]);
-      if (batchId !== undefined) await this.batches.record(environment, batchId, new Date(now), { ...result });
-    });
+    await this.storage(() =>
+      Promise.all([
+        this.store.append({ environment, batchId, result: batchId === undefined ? undefined : ledger, series: batch.series }),
+        this.registry.recordHeartbeats(environment, batch.heartbeats, now),
+      ]),
+    );
     this.live.observe(environment, batch.series);
-    return result;
+    return { ...ledger, batchId: batchId ?? null, duplicate: false };
   }
 
   /** Storage failures become UNAVAILABLE: nothing was acknowledged, and a retry with the same batchId is safe. */
@@ -111,14 +96,4 @@ export class IngestionService {
       throw unavailable('Storage is unavailable; nothing was acknowledged. Retry the batch with the same batchId.');
     }
   }
-}
-
-function timeSpan(timestamps: number[]): { start: Date; end: Date } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const t of timestamps) {
-    if (t < min) min = t;
-    if (t > max) max = t;
-  }
-  return { start: new Date(min), end: new Date(max) };
 }

@@ -4,8 +4,8 @@ import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
 import { AgentEventRepository } from './repositories/agent-event.repository';
 import { AlertRepository } from './repositories/alert.repository';
-import { IngestBatchRepository } from './repositories/ingest-batch.repository';
-import { SampleRepository } from './repositories/sample.repository';
+import { TierMaintenance } from './timeseries/tier-maintenance';
+import { TimeSeriesStore } from './timeseries/time-series-store';
 
 const HOUR_MS = 3_600_000;
 
@@ -17,10 +17,10 @@ export class RetentionService {
   constructor(
     private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly samples: SampleRepository,
+    private readonly tiers: TierMaintenance,
+    private readonly series: TimeSeriesStore,
     private readonly events: AgentEventRepository,
     private readonly alerts: AlertRepository,
-    private readonly batches: IngestBatchRepository,
   ) {}
 
   @Interval('retention', 60_000)
@@ -32,17 +32,17 @@ export class RetentionService {
     }
   }
 
-  /** Returns how many documents each tier lost. */
+  /** Returns how many manifests (series tiers) or documents (the rest) each kind lost. */
   async sweep(): Promise<Record<string, number>> {
     const now = this.clock.now();
     const before = (hours: number) => new Date(now - hours * HOUR_MS);
     const eventsHours = this.config.RETENTION_EVENTS_DAYS * 24;
-    const [rawSamples, agentEvents, alerts, batchIds] = await Promise.all([
-      this.samples.deleteOlderThan(before(this.config.RETENTION_RAW_HOURS)),
+    const [series, agentEvents, alerts, ledgers] = await Promise.all([
+      this.tiers.applyRetention(),
       this.events.deleteOlderThan(before(eventsHours)),
       this.alerts.deleteResolvedBefore(before(eventsHours)),
-      this.batches.deleteOlderThan(before(this.config.IDEMPOTENCY_WINDOW_HOURS)),
+      this.series.forgetBatchesBefore(before(this.config.IDEMPOTENCY_WINDOW_HOURS)),
     ]);
-    return { rawSamples, agentEvents, alerts, batchIds };
+    return { ...series, agentEvents, alerts, ledgers };
   }
 }

@@ -6,21 +6,24 @@ import { DatabaseServer } from './database-server';
 import { AgentEventRepository } from './repositories/agent-event.repository';
 import { AgentStateRepository } from './repositories/agent-state.repository';
 import { AlertRepository } from './repositories/alert.repository';
-import { IngestBatchRepository } from './repositories/ingest-batch.repository';
-import { SampleRepository } from './repositories/sample.repository';
+import { TimeSeriesRepository } from './repositories/time-series.repository';
 import { RetentionService } from './retention.service';
 import { AgentEventDoc, AgentEventSchema } from './schemas/agent-event.schema';
 import { AgentSnapshotDoc, AgentSnapshotSchema } from './schemas/agent-snapshot.schema';
 import { AlertDoc, AlertSchema } from './schemas/alert.schema';
-import { IngestBatchDoc, IngestBatchSchema } from './schemas/ingest-batch.schema';
-import { SampleBlockDoc, SampleBlockSchema } from './schemas/sample-block.schema';
+import { JobLock } from './timeseries/job-lock';
+import { PartStore } from './timeseries/part-store';
+import { TierMaintenance } from './timeseries/tier-maintenance';
+import { TimeSeriesReader } from './timeseries/time-series-reader';
+import { TimeSeriesStore } from './timeseries/time-series-store';
 
-const REPOSITORIES = [AgentStateRepository, AgentEventRepository, SampleRepository, IngestBatchRepository, AlertRepository];
+const REPOSITORIES = [AgentStateRepository, AgentEventRepository, TimeSeriesRepository, AlertRepository];
+const TIME_SERIES = [JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance];
 
 @Module({ providers: [DatabaseServer], exports: [DatabaseServer] })
 class DatabaseServerModule {}
 
-/** Owns the MongoDB connection, the collections and their indexes, and retention. */
+/** Owns the MongoDB connection, the collections and their indexes, the time-series engine, and retention. */
 @Global()
 @Module({
   imports: [
@@ -41,13 +44,11 @@ class DatabaseServerModule {}
     MongooseModule.forFeature([
       { name: AgentSnapshotDoc.name, schema: AgentSnapshotSchema },
       { name: AgentEventDoc.name, schema: AgentEventSchema },
-      { name: SampleBlockDoc.name, schema: SampleBlockSchema },
-      { name: IngestBatchDoc.name, schema: IngestBatchSchema },
       { name: AlertDoc.name, schema: AlertSchema },
     ]),
   ],
-  providers: [...REPOSITORIES, RetentionService],
-  exports: [...REPOSITORIES, RetentionService],
+  providers: [...REPOSITORIES, ...TIME_SERIES, RetentionService],
+  exports: [...REPOSITORIES, ...TIME_SERIES, RetentionService],
 })
 export class StorageModule {
   constructor(@InjectConnection() private readonly connection: Connection) {}

@@ -115,6 +115,34 @@ export class AppConfig {
   @Type(() => Number) @IsNumber() @Min(1) @Max(24 * 365)
   RETENTION_RAW_HOURS = 24;
 
+  /** 1-minute rollups older than this are deleted. */
+  @Type(() => Number) @IsNumber() @Min(1) @Max(3650)
+  RETENTION_1M_DAYS = 7;
+
+  /** 1-hour rollups older than this are deleted. */
+  @Type(() => Number) @IsNumber() @Min(1) @Max(3650)
+  RETENTION_1H_DAYS = 30;
+
+  /** 1-day rollups older than this are deleted. */
+  @Type(() => Number) @IsNumber() @Min(1) @Max(36500)
+  RETENTION_1D_DAYS = 365;
+
+  /** How often the in-memory head is saved as compressed parts (and the write-ahead log behind it dropped). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  CHECKPOINT_INTERVAL_SECONDS = 60;
+
+  /** A head larger than this is checkpointed early, which bounds memory and replay time. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(64 * 1024)
+  HEAD_MAX_MB = 256;
+
+  /** How long after a period closes its rollups wait for late samples before being rolled up. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(86_400)
+  ROLLUP_GRACE_SECONDS = 120;
+
+  /** Memory for stored parts read by queries (they never change, so they are cached). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(64 * 1024)
+  PART_CACHE_MB = 256;
+
   /** Agent health events and resolved alerts older than this are deleted. */
   @Type(() => Number) @IsNumber() @Min(1) @Max(3650)
   RETENTION_EVENTS_DAYS = 365;

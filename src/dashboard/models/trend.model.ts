@@ -8,6 +8,9 @@ export class TrendPoint {
   @Field(() => Float, { nullable: true }) min!: number | null;
   @Field(() => Float, { nullable: true }) max!: number | null;
   @Field(() => Float, { nullable: true }) sum!: number | null;
+  @Field(() => Float, { nullable: true, description: 'median, within 1% (a DDSketch quantile)' }) p50!: number | null;
+  @Field(() => Float, { nullable: true, description: '95th percentile, within 1%' }) p95!: number | null;
+  @Field(() => Float, { nullable: true, description: '99th percentile, within 1%' }) p99!: number | null;
 }
 
 @ObjectType()

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { badInput } from '../../common/graphql/errors';
-import { SampleRepository } from '../../storage/repositories/sample.repository';
+import { RollupBucket } from '../../storage/rollups/rollup-bucket';
+import { TimeSeriesReader } from '../../storage/timeseries/time-series-reader';
 import { summarize } from '../aggregate';
 import { TrendsArgs } from '../dto/dashboard.args';
-import { TrendResult } from '../models/trend.model';
-import { TrendBucketer } from './trend-bucketer';
+import { TrendPoint, TrendResult } from '../models/trend.model';
 
 export const MAX_BUCKETS_PER_SERIES = 10_000;
 export const MAX_TREND_AGENTS = 1_000;
@@ -12,7 +12,7 @@ const DEFAULT_BUCKETS = 120;
 
 @Injectable()
 export class TrendsService {
-  constructor(private readonly samples: SampleRepository) {}
+  constructor(private readonly reader: TimeSeriesReader) {}
 
   async trends(args: TrendsArgs): Promise<TrendResult> {
     const from = args.from.getTime();
@@ -27,25 +27,29 @@ export class TrendsService {
       throw badInput(`at most ${MAX_TREND_AGENTS} agentIds`, 'agentIds');
     }
 
-    const blocks = await this.samples.findBlocks({
+    const { tier, series } = await this.reader.read({
       environment: args.environment,
       metric: args.metric,
-      from: args.from,
-      to: args.to,
+      from,
+      to,
+      stepMs: stepSeconds * 1000,
       agentIds: args.agentIds ?? undefined,
     });
-    const bucketer = new TrendBucketer(from, to, stepSeconds * 1000);
-    for (const block of blocks) bucketer.add(block.agentId, block.t, block.v);
-
     return {
       metric: args.metric,
       stepSeconds,
-      resolution: 'raw',
-      series: bucketer.result().map(({ agentId, buckets }) => ({
-        agentId,
-        metric: args.metric,
-        points: buckets.map((b) => ({ timestamp: new Date(b.start), ...summarize(b) })),
-      })),
+      resolution: tier.name,
+      series: series.map(({ agentId, buckets }) => ({ agentId, metric: args.metric, points: buckets.map(toPoint) })),
     };
   }
+}
+
+function toPoint(bucket: RollupBucket): TrendPoint {
+  return {
+    timestamp: new Date(bucket.start),
+    ...summarize(bucket),
+    p50: bucket.quantile(0.5) ?? null,
+    p95: bucket.quantile(0.95) ?? null,
+    p99: bucket.quantile(0.99) ?? null,
+  };
 }

@@ -1,4 +1,5 @@
 import { BitReader, BitWriter } from './bit-stream';
+import { putUvarint, uvarintLength } from './varint';
 
 /**
  * Gorilla chunks (Pelkonen et al., VLDB 2015, as adapted by Prometheus tsdb/chunkenc):
@@ -527,24 +528,6 @@ function readVarint(r: BitReader): number {
     if (b < 128) return x;
   }
   throw new RangeError('chunk is corrupt: varint longer than 8 bytes');
-}
-
-function uvarintLength(x: number): number {
-  let n = 1;
-  while (x >= 128) {
-    x = Math.floor(x / 128);
-    n++;
-  }
-  return n;
-}
-
-function putUvarint(out: Uint8Array, at: number, x: number): number {
-  while (x >= 128) {
-    out[at++] = (x % 128) | 128;
-    x = Math.floor(x / 128);
-  }
-  out[at++] = x;
-  return at;
 }
 
 /** Writes the `length` low bits of the 64-bit (xh:xl) shifted right by `shift`. */

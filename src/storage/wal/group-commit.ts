@@ -7,6 +7,7 @@
 export class GroupCommit<T> {
   private pending: { entry: T; done: () => void; failed: (error: unknown) => void }[] = [];
   private writing = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly write: (entries: T[]) => Promise<void>) {}
 
@@ -15,6 +16,12 @@ export class GroupCommit<T> {
       this.pending.push({ entry, done, failed });
       if (!this.writing) void this.flush();
     });
+  }
+
+  /** Resolves once every entry appended so far is written (or has failed). */
+  idle(): Promise<void> {
+    if (!this.writing && this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async flush(): Promise<void> {
@@ -32,5 +39,6 @@ export class GroupCommit<T> {
       }
     }
     this.writing = false;
+    this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 }

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { Connection, mongo } from 'mongoose';
+import { Manifest } from '../timeseries/part-catalog';
+import { LedgerResult } from '../timeseries/wal-record';
+
+const WAL_PREFIX = 'sample_wal_';
+const PARTS = 'series_parts';
+const MANIFESTS = 'series_manifests';
+const LEDGER = 'ingest_ledger';
+const DUPLICATE_KEY = 11000;
+
+export interface PartDoc {
+  _id: string;
+  environment: string;
+  metric: string;
+  tier: string;
+  from: Date;
+  to: Date;
+  data: Buffer;
+}
+
+export interface LedgerEntry {
+  environment: string;
+  batchId: string;
+  result: LedgerResult;
+}
+
+/**
+ * The time-series engine's collections, all read and written by _id or dropped whole
+ * (the embedded server answers only _id lookups from an index, and deletes slowly):
+ * - `sample_wal_<generation>`: `{ _id: sequence, data: <group blob> }`, one per group commit,
+ *   dropped once a checkpoint has saved the generation;
+ * - `series_parts`: `{ _id: "<part id>#<page>", environment, metric, tier, from, to, data: <part blob> }`;
+ * - `series_manifests`: `{ _id: "<tier>|<env>|<metric>|<period start>", …, parts: <JSON> }`;
+ * - `ingest_ledger`: `{ _id: "g<generation>", at, entries: <JSON> }`, the batchIds a checkpoint saved.
+ */
+@Injectable()
+export class TimeSeriesRepository {
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  async walGenerations(): Promise<number[]> {
+    const collections = await this.connection.listCollections();
+    return collections
+      .map((c) => c.name)
+      .filter((name) => name.startsWith(WAL_PREFIX))
+      .map((name) => Number(name.slice(WAL_PREFIX.length)))
+      .filter((n) => Number.isInteger(n))
+      .sort((a, b) => a - b);
+  }
+
+  async appendWal(generation: number, sequence: number, data: Buffer): Promise<void> {
+    await this.connection.collection(WAL_PREFIX + generation).insertOne({ _id: sequence as never, data: new mongo.Binary(data) });
+  }
+
+  /** The generation's group blobs in the order they were written. */
+  async readWal(generation: number): Promise<Buffer[]> {
+    const docs = await this.connection.collection(WAL_PREFIX + generation).find({}).sort({ _id: 1 }).toArray();
+    return docs.map((doc) => Buffer.from((doc.data as mongo.Binary).buffer));
+  }
+
+  async dropWal(generation: number): Promise<void> {
+    await this.connection.dropCollection(WAL_PREFIX + generation).catch((error: { codeName?: string }) => {
+      if (error.codeName !== 'NamespaceNotFound') throw error;
+    });
+  }
+
+  /** Inserts in one unordered bulk; a part already stored (a checkpoint replayed after a crash) is kept as it is. */
+  async insertParts(docs: PartDoc[]): Promise<void> {
+    if (docs.length === 0) return;
+    try {
+      await this.connection.collection(PARTS).insertMany(
+        docs.map((d) => ({ ...d, data: new mongo.Binary(d.data) })) as never[],
+        { ordered: false },
+      );
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { code: number }[] | { code: number } }).writeErrors;
+      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : undefined;
+      if (list === undefined || list.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+    }
+  }
+
+  async findPart(id: string): Promise<Buffer | undefined> {
+    const doc = await this.connection.collection(PARTS).findOne({ _id: id as never }, { projection: { data: 1 } });
+    return doc === null ? undefined : Buffer.from((doc.data as mongo.Binary).buffer);
+  }
+
+  /** One delete by _id per part: a filter on anything else would scan the collection on the embedded server. */
+  async deleteParts(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.connection.collection(PARTS).bulkWrite(
+      ids.map((id) => ({ deleteOne: { filter: { _id: id as never } } })),
+      { ordered: false },
+    );
+  }
+
+  async loadManifests(): Promise<Manifest[]> {
+    const docs = await this.connection.collection(MANIFESTS).find({}).toArray();
+    return docs.map((doc) => ({
+      id: String(doc._id),
+      tier: doc.tier,
+      environment: doc.environment,
+      metric: doc.metric,
+      periodStart: (doc.periodStart as Date).getTime(),
+      parts: JSON.parse(doc.parts as string),
+    }));
+  }
+
+  async saveManifests(manifests: Manifest[]): Promise<void> {
+    if (manifests.length === 0) return;
+    await this.connection.collection(MANIFESTS).bulkWrite(
+      manifests.map((m) => ({
+        replaceOne: {
+          filter: { _id: m.id as never },
+          replacement: { tier: m.tier, environment: m.environment, metric: m.metric, periodStart: new Date(m.periodStart), parts: JSON.stringify(m.parts) },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
+  async deleteManifests(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.connection.collection(MANIFESTS).bulkWrite(ids.map((id) => ({ deleteOne: { filter: { _id: id as never } } })), { ordered: false });
+  }
+
+  async saveLedger(generation: number, at: Date, entries: LedgerEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.connection
+      .collection(LEDGER)
+      .replaceOne({ _id: `g${generation}` as never }, { at, entries: new mongo.Binary(Buffer.from(JSON.stringify(entries))) }, { upsert: true });
+  }
+
+  async loadLedger(since: Date): Promise<{ at: Date; entries: LedgerEntry[] }[]> {
+    const docs = await this.connection.collection(LEDGER).find({ at: { $gte: since } }).toArray();
+    return docs.map((doc) => ({ at: doc.at as Date, entries: JSON.parse(Buffer.from((doc.entries as mongo.Binary).buffer).toString('utf8')) }));
+  }
+
+  async deleteLedgerBefore(cutoff: Date): Promise<number> {
+    return (await this.connection.collection(LEDGER).deleteMany({ at: { $lt: cutoff } })).deletedCount;
+  }
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { AppConfig } from '../../common/config/app-config';
+import { PartDoc, TimeSeriesRepository } from '../repositories/time-series.repository';
+import { decodePart, encodePart, pageOf, PartSeries } from './part-codec';
+import { Manifest, PartCatalog, PartEntry, pageIds } from './part-catalog';
+import { Tier } from './tiers';
+
+/** A part is split into pages of about this size (a document may not exceed 16 MB). */
+const PAGE_TARGET_BYTES = 2 * 1024 * 1024;
+
+export interface NewPart {
+  id: string;
+  generation: number;
+  tier: Tier;
+  environment: string;
+  metric: string;
+  periodStart: number;
+  from: number;
+  to: number;
+  samples: number;
+  series: PartSeries[];
+}
+
+/**
+ * Parts and their manifests: writes a part's pages, keeps the catalog and the database's
+ * manifests in step, and serves page reads through a byte-bounded cache (stored pages
+ * never change: a compaction writes new ones under new ids).
+ */
+@Injectable()
+export class PartStore {
+  readonly catalog = new PartCatalog();
+  private readonly pages: LRUCache<string, Buffer>;
+
+  constructor(
+    config: AppConfig,
+    private readonly repository: TimeSeriesRepository,
+  ) {
+    this.pages = new LRUCache<string, Buffer>({ maxSize: config.PART_CACHE_MB * 1024 * 1024, sizeCalculation: (b) => Math.max(1, b.length) });
+  }
+
+  async loadCatalog(): Promise<void> {
+    this.catalog.load(await this.repository.loadManifests());
+  }
+
+  /** Writes the parts' pages, then lists them in their manifests (readers never see a part before its pages). */
+  async write(parts: NewPart[]): Promise<void> {
+    const docs: PartDoc[] = [];
+    const entries = new Map<string, { part: NewPart; entries: PartEntry[] }>();
+    for (const part of parts) {
+      const key = `${part.tier.name}|${part.environment}|${part.metric}|${part.periodStart}`;
+      const group = entries.get(key) ?? { part, entries: [] };
+      group.entries.push(this.paginate(part, docs));
+      entries.set(key, group);
+    }
+    const manifests = [...entries.values()].map(({ part, entries }) =>
+      this.catalog.withParts(part.tier, part.environment, part.metric, part.periodStart, entries),
+    );
+    await this.repository.insertParts(docs);
+    await this.saveManifests(manifests);
+  }
+
+  /** Writes a part's pages without listing it: the caller puts it in a manifest. */
+  async writeDetached(part: NewPart): Promise<PartEntry> {
+    const docs: PartDoc[] = [];
+    const entry = this.paginate(part, docs);
+    await this.repository.insertParts(docs);
+    return entry;
+  }
+
+  async saveManifests(manifests: Manifest[]): Promise<void> {
+    await this.repository.saveManifests(manifests);
+    for (const manifest of manifests) this.catalog.set(manifest);
+  }
+
+  async deleteManifest(manifest: Manifest): Promise<void> {
+    await this.repository.deleteManifests([manifest.id]);
+    this.catalog.delete(manifest.id);
+    await this.deleteParts(manifest.parts);
+  }
+
+  async deleteParts(parts: PartEntry[]): Promise<void> {
+    const ids = parts.flatMap(pageIds);
+    await this.repository.deleteParts(ids);
+    for (const id of ids) this.pages.delete(id);
+  }
+
+  /** The series of `part` (only those of `agentIds` when given), reading only the pages that hold them. */
+  async read(part: PartEntry, agentIds?: ReadonlySet<string>): Promise<PartSeries[]> {
+    const pages = agentIds === undefined ? pageIds(part) : [...new Set([...agentIds].map((a) => `${part.id}#${pageOf(a, part.pages)}`))];
+    const blobs = await Promise.all(pages.map((id) => this.page(id)));
+    return blobs.flatMap((blob) => (blob === undefined ? [] : decodePart(blob, agentIds)));
+  }
+
+  private async page(id: string): Promise<Buffer | undefined> {
+    const cached = this.pages.get(id);
+    if (cached !== undefined) return cached;
+    const blob = await this.repository.findPart(id);
+    if (blob !== undefined) this.pages.set(id, blob);
+    return blob;
+  }
+
+  private paginate(part: NewPart, docs: PartDoc[]): PartEntry {
+    const bytes = part.series.reduce((n, s) => n + s.payload.length, 0);
+    const pages = Math.max(1, Math.ceil(bytes / PAGE_TARGET_BYTES));
+    const byPage: PartSeries[][] = Array.from({ length: pages }, () => []);
+    for (const s of part.series) byPage[pageOf(s.agentId, pages)].push(s);
+    byPage.forEach((series, page) =>
+      docs.push({
+        _id: `${part.id}#${page}`,
+        environment: part.environment,
+        metric: part.metric,
+        tier: part.tier.name,
+        from: new Date(part.from),
+        to: new Date(part.to),
+        data: encodePart(series),
+      }),
+    );
+    return { id: part.id, generation: part.generation, from: part.from, to: part.to, pages, bytes, samples: part.samples, rolledUp: false };
+  }
+}

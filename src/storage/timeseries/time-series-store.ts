@@ -1,0 +1,213 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Clock, CLOCK } from '../../common/clock/clock';
+import { AppConfig } from '../../common/config/app-config';
+import { ChunkIterator } from '../chunks/gorilla-chunk';
+import { TimeSeriesRepository } from '../repositories/time-series.repository';
+import { bucketStart, RollupBucket } from '../rollups/rollup-bucket';
+import { encodeBuckets } from '../rollups/rollup-codec';
+import { GroupCommit } from '../wal/group-commit';
+import { encodeChunkList, PartSeries } from './part-codec';
+import { NewPart, PartStore } from './part-store';
+import { JobLock } from './job-lock';
+import { Head, SeriesHead } from './series-head';
+import { periodStart, TIERS } from './tiers';
+import { decodeWalGroup, encodeWalGroup, LedgerResult, WalEntry } from './wal-record';
+
+interface Generation {
+  number: number;
+  head: Head;
+  wal: GroupCommit<WalEntry>;
+  sequence: number;
+}
+
+/**
+ * The write side of the time-series engine.
+ *
+ * An accepted batch is appended to the write-ahead log of the current generation
+ * (`sample_wal_<n>`); concurrent batches share one insert (group commit) and are answered
+ * after it, once their samples are also in that generation's in-memory head. A checkpoint
+ * starts a new generation, waits for the old one's last log write, turns its head into
+ * parts (Gorilla chunks and 1-minute rollups per series, one blob per metric and hour) and
+ * drops its log. After a crash the logs left are replayed into heads before serving.
+ */
+@Injectable()
+export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(TimeSeriesStore.name);
+  private current!: Generation;
+  /** Generations whose heads are not yet saved as parts, oldest first (the current one last). */
+  private generations: Generation[] = [];
+  /** Applied batchIds within the idempotency window: key → when and with what result. */
+  private readonly ledger = new Map<string, { at: number; result: LedgerResult }>();
+  private checkpointing: Promise<void> | undefined;
+
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly repository: TimeSeriesRepository,
+    private readonly parts: PartStore,
+    private readonly jobs: JobLock,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const started = performance.now();
+    await this.parts.loadCatalog();
+    await this.loadLedger();
+    const logged = await this.repository.walGenerations();
+    for (const number of logged) this.generations.push(await this.replay(number));
+    this.current = this.newGeneration((logged[logged.length - 1] ?? 0) + 1);
+    if (logged.length > 0) {
+      const samples = this.generations.reduce((n, g) => n + g.head.samples, 0);
+      this.logger.log(`Replayed ${logged.length} log generation(s), ${samples} samples, in ${Math.round(performance.now() - started)} ms`);
+      // Saved in the background: the replayed heads answer reads meanwhile.
+      void this.checkpoint().catch((error: Error) => this.logger.warn(`Checkpoint after replay failed, will retry: ${error.message}`));
+    }
+    this.scheduler.addInterval(
+      'time-series-checkpoint',
+      setInterval(() => void this.checkpoint().catch((error: Error) => this.logger.warn(`Checkpoint failed, will retry: ${error.message}`)), this.config.CHECKPOINT_INTERVAL_SECONDS * 1000),
+    );
+  }
+
+  /** A clean stop saves the heads, so the next start has nothing to replay; without a database the log is replayed instead. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.current === undefined) return;
+    await this.checkpoint().catch((error: Error) => this.logger.warn(`Checkpoint at shutdown failed; the log will be replayed at start: ${error.message}`));
+  }
+
+  /** The result a batch was applied with, if it was, within the idempotency window. */
+  appliedResult(environment: string, batchId: string): LedgerResult | undefined {
+    return this.ledger.get(ledgerKey(environment, batchId))?.result;
+  }
+
+  /** Resolves once the entry is in the log on disk and its samples are readable. */
+  append(entry: WalEntry): Promise<void> {
+    return this.current.wal.append(entry);
+  }
+
+  /** The heads not yet saved as parts: reads merge them with the stored parts. */
+  unsavedHeads(): Head[] {
+    return this.generations.map((g) => g.head);
+  }
+
+  /** Starts a new generation and saves the older ones; concurrent calls share one run. */
+  checkpoint(): Promise<void> {
+    this.checkpointing ??= this.jobs.run(() => this.saveGenerations()).finally(() => (this.checkpointing = undefined));
+    return this.checkpointing;
+  }
+
+  private async saveGenerations(): Promise<void> {
+    if (this.current.head.samples > 0 || this.current.sequence > 0) this.current = this.newGeneration(this.current.number + 1);
+    for (const generation of this.generations.slice(0, -1)) {
+      await generation.wal.idle();
+      await this.save(generation);
+      // Only now may reads stop merging the head: its parts are listed.
+      this.generations = this.generations.filter((g) => g !== generation);
+      await this.repository.dropWal(generation.number);
+    }
+  }
+
+  private newGeneration(number: number): Generation {
+    const generation: Generation = {
+      number,
+      head: new Head(number),
+      sequence: 0,
+      wal: new GroupCommit<WalEntry>((entries) => this.writeLog(generation, entries)),
+    };
+    this.generations.push(generation);
+    return generation;
+  }
+
+  private async writeLog(generation: Generation, entries: WalEntry[]): Promise<void> {
+    await this.repository.appendWal(generation.number, generation.sequence++, encodeWalGroup(entries));
+    this.apply(generation.head, entries, this.clock.now());
+    if (generation.head.bytes > this.config.HEAD_MAX_MB * 1024 * 1024) void this.checkpoint().catch(() => undefined);
+  }
+
+  private apply(head: Head, entries: WalEntry[], at: number): void {
+    for (const entry of entries) {
+      for (const series of entry.series) head.append(entry.environment, series);
+      if (entry.batchId !== undefined && entry.result !== undefined) {
+        this.ledger.set(ledgerKey(entry.environment, entry.batchId), { at, result: entry.result });
+        head.batches.push({ environment: entry.environment, batchId: entry.batchId, result: entry.result });
+      }
+    }
+  }
+
+  private async replay(number: number): Promise<Generation> {
+    const generation: Generation = { number, head: new Head(number), sequence: 0, wal: new GroupCommit<WalEntry>(() => Promise.reject(new Error('replayed generations take no appends'))) };
+    const blobs = await this.repository.readWal(number);
+    for (const blob of blobs) this.apply(generation.head, decodeWalGroup(blob), this.clock.now());
+    generation.sequence = blobs.length;
+    return generation;
+  }
+
+  /** Writes a generation's head as raw and 1-minute parts, and its batchIds to the ledger. */
+  private async save(generation: Generation): Promise<void> {
+    const parts: NewPart[] = [];
+    for (const series of generation.head.metrics()) parts.push(...partsOf(generation.number, series));
+    await this.parts.write(parts);
+    await this.repository.saveLedger(generation.number, new Date(this.clock.now()), generation.head.batches);
+  }
+
+  private async loadLedger(): Promise<void> {
+    const since = this.clock.now() - this.config.IDEMPOTENCY_WINDOW_HOURS * 3_600_000;
+    for (const { at, entries } of await this.repository.loadLedger(new Date(since))) {
+      for (const e of entries) this.ledger.set(ledgerKey(e.environment, e.batchId), { at: at.getTime(), result: e.result });
+    }
+  }
+
+  /** Forgets batchIds applied before `cutoff`; returns how many ledger documents were deleted. */
+  forgetBatchesBefore(cutoff: Date): Promise<number> {
+    for (const [key, { at }] of this.ledger) if (at < cutoff.getTime()) this.ledger.delete(key);
+    return this.repository.deleteLedgerBefore(cutoff);
+  }
+}
+
+const MINUTE = TIERS['1m'].bucketMs;
+const ledgerKey = (environment: string, batchId: string) => `${environment}\u0000${batchId}`;
+
+/** The raw and 1-minute parts of one metric's series, one of each per hour the samples fall in. */
+function partsOf(generation: number, series: SeriesHead[]): NewPart[] {
+  const { environment, metric } = series[0];
+  const byPeriod = new Map<number, { raw: PartSeries[]; minutes: PartSeries[]; from: number; to: number; samples: number }>();
+  const it = new ChunkIterator();
+  for (const s of series) {
+    const chunksByPeriod = new Map<number, Uint8Array[]>();
+    const bucketsByPeriod = new Map<number, Map<number, RollupBucket>>();
+    for (const chunk of s.chunks) {
+      const period = periodStart(chunk.minTime, TIERS.raw);
+      const bytes = chunk.bytes();
+      const chunks = chunksByPeriod.get(period) ?? [];
+      chunks.push(bytes);
+      chunksByPeriod.set(period, chunks);
+      const buckets = bucketsByPeriod.get(period) ?? new Map<number, RollupBucket>();
+      bucketsByPeriod.set(period, buckets);
+      it.reset(bytes);
+      while (it.next()) {
+        const start = bucketStart(it.t, MINUTE);
+        let bucket = buckets.get(start);
+        if (bucket === undefined) buckets.set(start, (bucket = new RollupBucket(start)));
+        bucket.add(it.v);
+      }
+      const group = byPeriod.get(period) ?? { raw: [], minutes: [], from: Infinity, to: -Infinity, samples: 0 };
+      group.from = Math.min(group.from, chunk.minTime);
+      group.to = Math.max(group.to, chunk.maxTime);
+      group.samples += chunk.count;
+      byPeriod.set(period, group);
+    }
+    for (const [period, chunks] of chunksByPeriod) {
+      const group = byPeriod.get(period)!;
+      group.raw.push({ agentId: s.agentId, labels: s.labels, payload: encodeChunkList(chunks) });
+      const buckets = [...bucketsByPeriod.get(period)!.values()].sort((a, b) => a.start - b.start);
+      group.minutes.push({ agentId: s.agentId, labels: s.labels, payload: encodeBuckets(buckets) });
+    }
+  }
+  return [...byPeriod.entries()].flatMap(([period, group]) => {
+    const common = { generation, environment, metric, periodStart: period, from: group.from, samples: group.samples };
+    return [
+      { ...common, id: `raw|${environment}|${metric}|${period}|g${generation}`, tier: TIERS.raw, to: group.to, series: group.raw },
+      { ...common, id: `1m|${environment}|${metric}|${period}|g${generation}`, tier: TIERS['1m'], from: bucketStart(group.from, MINUTE), to: bucketStart(group.to, MINUTE), series: group.minutes },
+    ];
+  });
+}
