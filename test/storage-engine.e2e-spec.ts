@@ -1,0 +1,143 @@
+import { TierMaintenance } from '../src/storage/timeseries/tier-maintenance';
+import { TimeSeriesStore } from '../src/storage/timeseries/time-series-store';
+import { RetentionService } from '../src/storage/retention.service';
+import { INGEST, TestApp } from './support/test-app';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+const TRENDS_WITH_QUANTILES = `query($environment: String!, $metric: String!, $from: DateTime!, $to: DateTime!, $stepSeconds: Int) {
+  trends(environment: $environment, metric: $metric, from: $from, to: $to, stepSeconds: $stepSeconds) {
+    resolution series { agentId points { timestamp count sum min max p50 p95 p99 } }
+  }
+}`;
+
+interface Point {
+  timestamp: string;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/**
+ * The tiers over their whole life, with the clock moved by hand: samples answer from the
+ * head, then from 1-minute parts, then from rolled-up hours and days, each counted once
+ * whatever has been compacted; late samples join their bucket; retention empties each
+ * tier at its own age.
+ */
+describe('storage engine tiers (HTTP, real database, manual clock)', () => {
+  let t: TestApp;
+  let agent: string;
+  let viewer: string;
+  let hour0: number;
+  let day0: number;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ ROLLUP_GRACE_SECONDS: '60' });
+    agent = t.token({ roles: ['agent'], environments: ['lab'] });
+    viewer = t.token({ roles: ['viewer'], environments: ['lab'] });
+    // An hour that has begun at least 3 hours ago, and its day.
+    hour0 = Math.floor(t.clock.now() / HOUR) * HOUR - 3 * HOUR;
+    day0 = Math.floor(hour0 / DAY) * DAY;
+  });
+  afterAll(() => t.stop());
+
+  const checkpoint = () => t.get(TimeSeriesStore).checkpoint();
+  const rollUp = () => t.get(TierMaintenance).rollUp();
+
+  async function ingest(timestamps: number[], values: number[]): Promise<void> {
+    const res = await t.graphql(INGEST, { batch: { environment: 'lab', series: [{ agentId: 'a1', metric: 'load', timestamps, values }] } }, agent);
+    expect(res.errors).toBeUndefined();
+  }
+
+  async function points(from: number, to: number, stepSeconds: number): Promise<{ resolution: string; points: Point[] }> {
+    const res = await t.graphql<{ trends: { resolution: string; series: { points: Point[] }[] } }>(
+      TRENDS_WITH_QUANTILES,
+      { environment: 'lab', metric: 'load', from: new Date(from).toISOString(), to: new Date(to).toISOString(), stepSeconds },
+      viewer,
+    );
+    expect(res.errors).toBeUndefined();
+    return { resolution: res.data!.trends.resolution, points: res.data!.trends.series[0]?.points ?? [] };
+  }
+
+  const total = (n: number) => (n * (n - 1)) / 2;
+
+  it('answers from the head, then from 1-minute parts, then from rolled-up hours, counting each sample once', async () => {
+    // 360 samples over hour0, one every 10 s: values 0..359.
+    await ingest(
+      Array.from({ length: 360 }, (_, i) => hour0 + i * 10_000),
+      Array.from({ length: 360 }, (_, i) => i),
+    );
+    const fromHead = await points(hour0, hour0 + HOUR, 3600);
+    expect(fromHead.resolution).toBe('1h');
+    expect(fromHead.points).toEqual([expect.objectContaining({ timestamp: new Date(hour0).toISOString(), count: 360, sum: total(360), min: 0, max: 359 })]);
+
+    await checkpoint();
+    const fromMinutes = await points(hour0, hour0 + HOUR, 3600);
+    expect(fromMinutes.points).toEqual(fromHead.points);
+
+    expect(await rollUp()).toBeGreaterThan(0);
+    const fromHours = await points(hour0, hour0 + HOUR, 3600);
+    expect(fromHours.points).toEqual(fromHead.points);
+    // Quantiles of 0..359 within the sketch's 1%: ranks as floor(q * (n - 1)).
+    const [p] = fromHours.points;
+    expect(Math.abs(p.p50 - 179) / 179).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(p.p95 - 341) / 341).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(p.p99 - 355) / 355).toBeLessThanOrEqual(0.01);
+
+    // The 1-minute tier, compacted, still has 60 buckets of 6 samples.
+    const minutes = await points(hour0, hour0 + HOUR, 60);
+    expect(minutes.resolution).toBe('1m');
+    expect(minutes.points).toHaveLength(60);
+    expect(minutes.points.every((m) => m.count === 6)).toBe(true);
+    // A second pass has nothing to do.
+    expect(await rollUp()).toBe(0);
+  });
+
+  it('puts late samples into their bucket, before and after they are rolled up', async () => {
+    await ingest([hour0 + 5, hour0 + 30 * MIN + 5], [1000, 2000]);
+    const expected = expect.objectContaining({ count: 362, sum: total(360) + 3000, max: 2000 });
+    expect((await points(hour0, hour0 + HOUR, 3600)).points).toEqual([expected]);
+    await checkpoint();
+    expect((await points(hour0, hour0 + HOUR, 3600)).points).toEqual([expected]);
+    expect(await rollUp()).toBeGreaterThan(0);
+    expect((await points(hour0, hour0 + HOUR, 3600)).points).toEqual([expected]);
+    const minutes = await points(hour0, hour0 + HOUR, 60);
+    expect(minutes.points[0]).toEqual(expect.objectContaining({ count: 7, max: 1000 }));
+  });
+
+  it('rolls closed days into the 1-day tier', async () => {
+    const expected = [expect.objectContaining({ timestamp: new Date(day0).toISOString(), count: 362 })];
+    expect(await points(day0, day0 + DAY, 86_400)).toEqual({ resolution: '1d', points: expected });
+    t.clock.advance(2 * DAY);
+    expect(await rollUp()).toBeGreaterThan(0);
+    expect(await points(day0, day0 + DAY, 86_400)).toEqual({ resolution: '1d', points: expected });
+  });
+
+  it('empties each tier at its own retention', async () => {
+    const sweep = () => t.get(RetentionService).sweep();
+    // Two days on: raw samples (24 h) are gone, minutes (7 days) are not.
+    expect((await sweep()).raw).toBeGreaterThan(0);
+    expect((await points(hour0, hour0 + HOUR, 10)).points).toEqual([]);
+    expect((await points(hour0, hour0 + HOUR, 60)).points).toHaveLength(60);
+
+    t.clock.advance(7 * DAY);
+    expect((await sweep())['1m']).toBeGreaterThan(0);
+    expect((await points(hour0, hour0 + HOUR, 60)).points).toEqual([]);
+    expect((await points(hour0, hour0 + HOUR, 3600)).points).toEqual([expect.objectContaining({ count: 362 })]);
+
+    t.clock.advance(30 * DAY);
+    expect((await sweep())['1h']).toBeGreaterThan(0);
+    expect((await points(hour0, hour0 + HOUR, 3600)).points).toEqual([]);
+    expect((await points(day0, day0 + DAY, 86_400)).points).toEqual([expect.objectContaining({ count: 362 })]);
+
+    t.clock.advance(365 * DAY);
+    expect((await sweep())['1d']).toBeGreaterThan(0);
+    expect((await points(day0, day0 + DAY, 86_400)).points).toEqual([]);
+  });
+});
