@@ -16,7 +16,9 @@ export class ServerProcess {
 
   static async start(env: Record<string, string> = {}): Promise<ServerProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, [resolve(__dirname, '..', '..', 'src', 'main.js')], {
+    // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service (not allowed in NODE_OPTIONS).
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '..', '..', 'src', 'main.js')], {
       env: {
         ...process.env,
         NODE_ENV: 'production',

@@ -162,16 +162,19 @@ class ValidationRun {
       return;
     }
     const target = this.target(input.agentId, input.metric, labels);
+    // The hot loop: no string is built for a sample unless it is rejected.
     for (let i = 0; i < count; i++) {
       const t = input.timestamps[i];
       const v = input.values[i];
       if (!Number.isFinite(v)) {
         this.issue(`${path}.values[${i}]`, 'NOT_FINITE', 'value must be a finite number');
-      } else if (this.checkTimestamp(t, `${path}.timestamps[${i}]`)) {
-        target.timestamps.push(t);
+      } else if (this.timestampInRange(t)) {
+        target.timestamps.push(Math.round(t));
         target.values.push(v);
         this.accepted++;
         continue;
+      } else {
+        this.rejectTimestamp(`${path}.timestamps[${i}]`);
       }
       this.rejected++;
     }
@@ -189,7 +192,7 @@ class ValidationRun {
       return;
     }
     const target = this.target(input.agentId, input.metric, labels);
-    target.timestamps.push(t);
+    target.timestamps.push(Math.round(t));
     target.values.push(input.value);
     this.accepted++;
   }
@@ -258,12 +261,18 @@ class ValidationRun {
   }
 
   private checkTimestamp(t: number, path: string): boolean {
-    return this.check(
-      Number.isFinite(t) && t >= this.oldest && t <= this.newest,
-      path,
-      'TIMESTAMP_OUT_OF_RANGE',
-      `timestamp must be epoch milliseconds within [${new Date(this.oldest).toISOString()}, ${new Date(this.newest).toISOString()}]`,
-    );
+    const ok = this.timestampInRange(t);
+    if (!ok) this.rejectTimestamp(path);
+    return ok;
+  }
+
+  private timestampInRange(t: number): boolean {
+    return t >= this.oldest && t <= this.newest; // false for NaN too
+  }
+
+  private rejectTimestamp(path: string): void {
+    const range = `[${new Date(this.oldest).toISOString()}, ${new Date(this.newest).toISOString()}]`;
+    this.issue(path, 'TIMESTAMP_OUT_OF_RANGE', `timestamp must be epoch milliseconds within ${range}`);
   }
 
   private checkPercent(value: number | null | undefined, path: string): boolean {
