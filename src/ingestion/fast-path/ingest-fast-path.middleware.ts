@@ -1,5 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { verify } from 'jsonwebtoken';
 import { JWT_ALGORITHMS } from '../../common/auth/jwt.strategy';
 import { parseClaims, Principal } from '../../common/auth/principal';
@@ -22,13 +23,14 @@ import { IngestOperationMatcher, projectResult } from './ingest-operation';
 @Injectable()
 export class IngestFastPathMiddleware implements NestMiddleware {
   private readonly matcher = new IngestOperationMatcher();
-  private readonly secret: string;
+  /** A key object: given the string, jsonwebtoken would derive one for every request. */
+  private readonly secret: KeyObject;
 
   constructor(
     config: AppConfig,
     private readonly ingestion: IngestionService,
   ) {
-    this.secret = config.jwtSecret;
+    this.secret = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
   }
 
   use(req: Request, res: Response, next: NextFunction): void {

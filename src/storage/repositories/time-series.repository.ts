@@ -5,7 +5,6 @@ import { Manifest } from '../timeseries/part-catalog';
 import { LedgerResult } from '../timeseries/wal-record';
 
 const WAL_PREFIX = 'sample_wal_';
-const PARTS = 'series_parts';
 const MANIFESTS = 'series_manifests';
 const LEDGER = 'ingest_ledger';
 const DUPLICATE_KEY = 11000;
@@ -31,7 +30,8 @@ export interface LedgerEntry {
  * (the embedded server answers only _id lookups from an index, and deletes slowly):
  * - `sample_wal_<generation>`: `{ _id: sequence, data: <group blob> }`, one per group commit,
  *   dropped once a checkpoint has saved the generation;
- * - `series_parts`: `{ _id: "<part id>#<page>", environment, metric, tier, from, to, data: <part blob> }`;
+ * - `parts_<tier>` (raw, 1m, 1h, 1d): `{ _id: "<part id>#<page>", environment, metric, tier, from, to, data: <part blob> }`,
+ *   where a part id starts with its tier;
  * - `series_manifests`: `{ _id: "<tier>|<env>|<metric>|<period start>", …, parts: <JSON> }`;
  * - `ingest_ledger`: `{ _id: "g<generation>", at, entries: <JSON> }`, the batchIds a checkpoint saved.
  */
@@ -69,10 +69,10 @@ export class TimeSeriesRepository {
   async insertParts(docs: PartDoc[]): Promise<void> {
     if (docs.length === 0) return;
     try {
-      await this.connection.collection(PARTS).insertMany(
-        docs.map((d) => ({ ...d, data: new mongo.Binary(d.data) })) as never[],
+      await Promise.all([...groupBy(docs, (d) => d.tier)].map(([tier, group]) => this.connection.collection(partsCollection(tier)).insertMany(
+        group.map((d) => ({ ...d, data: new mongo.Binary(d.data) })) as never[],
         { ordered: false },
-      );
+      )));
     } catch (error) {
       const writeErrors = (error as { writeErrors?: { code: number }[] | { code: number } }).writeErrors;
       const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : undefined;
@@ -81,16 +81,17 @@ export class TimeSeriesRepository {
   }
 
   async findPart(id: string): Promise<Buffer | undefined> {
-    const doc = await this.connection.collection(PARTS).findOne({ _id: id as never }, { projection: { data: 1 } });
+    const doc = await this.connection.collection(partsCollection(tierOf(id))).findOne({ _id: id as never }, { projection: { data: 1 } });
     return doc === null ? undefined : Buffer.from((doc.data as mongo.Binary).buffer);
   }
 
   /** One delete by _id per part: a filter on anything else would scan the collection on the embedded server. */
   async deleteParts(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.connection.collection(PARTS).bulkWrite(
-      ids.map((id) => ({ deleteOne: { filter: { _id: id as never } } })),
-      { ordered: false },
+    await Promise.all(
+      [...groupBy(ids, tierOf)].map(([tier, group]) =>
+        this.connection.collection(partsCollection(tier)).bulkWrite(group.map((id) => ({ deleteOne: { filter: { _id: id as never } } })), { ordered: false }),
+      ),
     );
   }
 
@@ -140,4 +141,18 @@ export class TimeSeriesRepository {
   async deleteLedgerBefore(cutoff: Date): Promise<number> {
     return (await this.connection.collection(LEDGER).deleteMany({ at: { $lt: cutoff } })).deletedCount;
   }
+}
+
+/** Parts live in one collection per tier, so each tier's size on disk can be read apart. */
+export const partsCollection = (tier: string) => `parts_${tier}`;
+const tierOf = (partId: string) => partId.slice(0, partId.indexOf('|'));
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group === undefined) groups.set(key(item), [item]);
+    else group.push(item);
+  }
+  return groups;
 }

@@ -145,7 +145,11 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
   /** Writes a generation's head as raw and 1-minute parts, and its batchIds to the ledger. */
   private async save(generation: Generation): Promise<void> {
     const parts: NewPart[] = [];
-    for (const series of generation.head.metrics()) parts.push(...partsOf(generation.number, series));
+    for (const series of generation.head.metrics()) {
+      parts.push(...partsOf(generation.number, series));
+      // One metric at a time, letting requests in between: a big head takes a while to encode.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     await this.parts.write(parts);
     await this.repository.saveLedger(generation.number, new Date(this.clock.now()), generation.head.batches);
   }
