@@ -1,4 +1,6 @@
 import { Agent, request } from 'node:http';
+import WebSocket from 'ws';
+import { freePort } from '../src/common/net/free-port';
 import { childPids, procRssBytes } from './support/proc-stats';
 import { ServerProcess } from './support/server-process';
 
@@ -16,17 +18,23 @@ import { ServerProcess } from './support/server-process';
  *
  * Timeline, from the moment the service answers /health/ready:
  *   1. warm-up: a few batches of BENCH_WARMUP_SERIES series in another environment, so the
- *      ingest path is compiled and its buffers exist; then a pause; RSS = baseline;
+ *      ingest path is compiled and its buffers exist; then a pause; reading = baseline;
  *   2. head-full: BENCH_HEAD_SAMPLES rounds (6 samples per series over a minute by default);
- *      a pause; RSS = head-full. This must end before the first checkpoint timer fires
- *      (the timer starts before the service is ready), which the run checks by time;
- *   3. steady: rounds go on (the series stay active) until BENCH_STEADY_CHECKPOINTS
- *      checkpoints later; RSS is read after every round. The first reading after the first
- *      checkpoint (plus a margin) is reported, and min / max / last of every reading after
- *      it: heads then hold only the samples since the last checkpoint.
- * Figures per series are (RSS - baseline) / series, in bytes. The child cannot be made to
- * collect garbage, so RSS includes whatever garbage and free heap V8 keeps; the pauses give
- * it time for idle collection. The embedded database's RSS is reported separately.
+ *      reading = head-full, just before the next round is due. It must come before the first
+ *      checkpoint timer fires (the timer starts before the service is ready), which the
+ *      run checks by time (readingBeforeFirstCheckpoint);
+ *   3. steady: rounds go on (the series stay active) until BENCH_STEADY_CHECKPOINTS more
+ *      checkpoint intervals have passed, with a reading just before each next round. The
+ *      first reading 10 s or more after the first checkpoint is reported, and the min / max
+ *      of every reading from then on: heads then hold only the samples since the last
+ *      checkpoint.
+ * Figures per series are (reading - baseline) / series, in bytes, from:
+ *   - rss: the service's plain RSS from /proc (garbage and free heap included, as it is);
+ *   - rssAfterGc, heapAfterGc: at the key readings (baseline, head-full, first after the
+ *     checkpoint, end) a full GC is forced through the service's inspector (the service is
+ *     started with --inspect on a free loopback port), then process.memoryUsage() is read:
+ *     RSS, and heapUsed + external, i.e. what is really retained.
+ * The embedded database's RSS is reported separately.
  *
  * Parameters (environment variables, defaults in brackets):
  *   BENCH_AGENTS [10000]  BENCH_METRICS [10]  BENCH_AGENTS_PER_BATCH [100]
@@ -157,59 +165,145 @@ async function sendRound(sender: Sender, environment: string, agents: number, me
   return performance.now() - started;
 }
 
+/**
+ * The service's inspector, opened with --inspect on a port of our choosing: it can force a
+ * full garbage collection and read process.memoryUsage() in the service, so that besides
+ * the plain RSS the figures include memory that is really retained.
+ */
+class Inspector {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
+      const waiter = message.id === undefined ? undefined : this.pending.get(message.id);
+      if (waiter === undefined) return;
+      this.pending.delete(message.id as number);
+      if (message.error !== undefined) waiter.reject(new Error(message.error.message));
+      else waiter.resolve(message.result);
+    });
+  }
+
+  static async connect(port: number): Promise<Inspector> {
+    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+    const socket = new WebSocket(targets[0].webSocketDebuggerUrl);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    return new Inspector(socket);
+  }
+
+  call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  /** Forces a full collection, then returns the service's process.memoryUsage(). */
+  async collectAndMeasure(): Promise<NodeJS.MemoryUsage> {
+    await this.call('HeapProfiler.collectGarbage');
+    const answer = (await this.call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result: { value: string } };
+    return JSON.parse(answer.result.value) as NodeJS.MemoryUsage;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+interface Reading {
+  at: number;
+  label: string;
+  rssBytes: number;
+  databaseRssBytes: number;
+  /** After a forced full GC (key readings only). */
+  afterGc?: NodeJS.MemoryUsage;
+}
+
 async function main(): Promise<void> {
-  log(`starting the service (CHECKPOINT_INTERVAL_SECONDS=${P.checkpointSeconds})`);
-  const server = await ServerProcess.start({ CHECKPOINT_INTERVAL_SECONDS: String(P.checkpointSeconds) });
+  const inspectPort = await freePort();
+  log(`starting the service (CHECKPOINT_INTERVAL_SECONDS=${P.checkpointSeconds}, inspector on 127.0.0.1:${inspectPort})`);
+  const server = await ServerProcess.start({
+    CHECKPOINT_INTERVAL_SECONDS: String(P.checkpointSeconds),
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:${inspectPort}`.trim(),
+  });
   const readyAt = performance.now();
   const since = () => (performance.now() - readyAt) / 1000;
   const sender = new Sender(server.url, server.token(['agent']));
+  const inspector = await Inspector.connect(inspectPort);
   const pid = server.child.pid as number;
   const dbRss = () => childPids(pid).reduce((sum, child) => sum + procRssBytes(child), 0);
-  const reading = (label: string) => {
-    const figures = { at: Math.round(since() * 10) / 10, label, rssBytes: server.rssBytes(), databaseRssBytes: dbRss() };
-    log(`${label} at ${figures.at} s: service RSS ${mib(figures.rssBytes)} MiB, database RSS ${mib(figures.databaseRssBytes)} MiB`);
+  const reading = async (label: string, gc: boolean): Promise<Reading> => {
+    const figures: Reading = { at: Math.round(since() * 10) / 10, label, rssBytes: server.rssBytes(), databaseRssBytes: dbRss() };
+    if (gc) figures.afterGc = await inspector.collectAndMeasure();
+    log(
+      `${label} at ${figures.at} s: service RSS ${mib(figures.rssBytes)} MiB` +
+        (figures.afterGc === undefined ? '' : ` (after forced GC: RSS ${mib(figures.afterGc.rss)} MiB, heap used ${mib(figures.afterGc.heapUsed)} MiB, external ${mib(figures.afterGc.external)} MiB)`) +
+        `, database RSS ${mib(figures.databaseRssBytes)} MiB`,
+    );
     return figures;
   };
 
   try {
     // 1. Warm-up and baseline.
-    const rssAtReady = reading('ready');
+    const atReady = await reading('ready', false);
     for (let round = 0; round < 3; round++) {
       await sendRound(sender, 'bench-memory-warmup', Math.max(1, Math.ceil(P.warmupSeries / P.metrics)), Math.min(P.metrics, P.warmupSeries), round);
     }
     await sleep(P.pauseSeconds * 1000);
-    const baseline = reading('baseline (after warm-up)');
+    const baseline = await reading('baseline (after warm-up)', true);
 
-    // 2. Head-full: headSamples rounds, one per sample interval.
+    // Rounds on a fixed schedule; a reading is taken just before the next round is due.
     const roundMs: number[] = [];
     let round = 0;
     const roundsStart = performance.now();
+    const dueAt = (r: number) => roundsStart + r * P.sampleIntervalSeconds * 1000;
     const runRound = async () => {
-      const nextAt = roundsStart + round * P.sampleIntervalSeconds * 1000;
-      await sleep(Math.max(0, nextAt - performance.now()));
+      await sleep(Math.max(0, dueAt(round) - performance.now()));
       roundMs.push(await sendRound(sender, ENVIRONMENT, P.agents, P.metrics, round));
       round++;
     };
+    const untilNextRound = () => sleep(Math.max(0, dueAt(round) - 500 - performance.now()));
+
+    // 2. Head-full: headSamples rounds, one per sample interval.
     while (round < P.headSamples) {
       await runRound();
       log(`round ${round}: ${SERIES.toLocaleString('en-US')} samples in ${Math.round(roundMs.at(-1) as number)} ms`);
     }
-    await sleep(P.pauseSeconds * 1000);
-    const headFull = reading('head-full');
+    await untilNextRound();
+    const headFull = await reading('head-full', true);
     const headFullBeforeCheckpoint = headFull.at < P.checkpointSeconds;
     if (!headFullBeforeCheckpoint) log(`warning: the head-full reading came ${headFull.at} s after ready, past the checkpoint interval; it may include a checkpoint`);
 
     // 3. Steady: keep the series active through the checkpoints.
+    const afterFrom = P.checkpointSeconds + CHECKPOINT_MARGIN_SECONDS;
     const steadyUntil = P.checkpointSeconds * (1 + P.steadyCheckpoints) + CHECKPOINT_MARGIN_SECONDS;
-    const readings = [];
+    const readings: Reading[] = [];
+    let firstAfter: Reading | undefined;
     while (since() < steadyUntil) {
       await runRound();
-      readings.push(reading(`round ${round}`));
+      await untilNextRound();
+      const gc = firstAfter === undefined && since() >= afterFrom;
+      const r = await reading(`after round ${round}`, gc);
+      if (gc) firstAfter = r;
+      readings.push(r);
     }
-    const afterFirstCheckpoint = readings.filter((r) => r.at >= P.checkpointSeconds + CHECKPOINT_MARGIN_SECONDS);
-    const perSeries = (rss: number) => Math.round((rss - baseline.rssBytes) / SERIES);
-    const steadyRss = afterFirstCheckpoint.map((r) => r.rssBytes);
-    const firstAfter = afterFirstCheckpoint[0];
+    const last = await reading('end', true);
+
+    const perSeries = (bytes: number, base: number) => Math.round((bytes - base) / SERIES);
+    const plain = (r: Reading | undefined) => (r === undefined ? null : perSeries(r.rssBytes, baseline.rssBytes));
+    const gcRss = (r: Reading | undefined) => (r?.afterGc === undefined ? null : perSeries(r.afterGc.rss, baseline.afterGc!.rss));
+    const gcHeap = (r: Reading | undefined) =>
+      r?.afterGc === undefined ? null : perSeries(r.afterGc.heapUsed + r.afterGc.external, baseline.afterGc!.heapUsed + baseline.afterGc!.external);
+    const steady = readings.filter((r) => r.at >= afterFrom).map((r) => r.rssBytes);
+    const memory = (r: Reading) => ({
+      rssMiB: mib(r.rssBytes),
+      ...(r.afterGc === undefined ? {} : { afterForcedGc: { rssMiB: mib(r.afterGc.rss), heapUsedMiB: mib(r.afterGc.heapUsed), externalMiB: mib(r.afterGc.external), arrayBuffersMiB: mib(r.afterGc.arrayBuffers) } }),
+    });
 
     const result = {
       benchmark: 'series-memory',
@@ -226,33 +320,32 @@ async function main(): Promise<void> {
       ...(sender.firstFailure === undefined ? {} : { firstFailure: sender.firstFailure }),
       acceptedSamples: sender.samples,
       roundMs: { min: Math.round(Math.min(...roundMs)), max: Math.round(Math.max(...roundMs)) },
-      rssMiB: {
-        atReady: mib(rssAtReady.rssBytes),
-        baseline: mib(baseline.rssBytes),
-        headFull: mib(headFull.rssBytes),
-        firstAfterCheckpoint: firstAfter === undefined ? null : mib(firstAfter.rssBytes),
-        steadyMin: steadyRss.length === 0 ? null : mib(Math.min(...steadyRss)),
-        steadyMax: steadyRss.length === 0 ? null : mib(Math.max(...steadyRss)),
-        steadyLast: steadyRss.length === 0 ? null : mib(steadyRss.at(-1) as number),
+      memory: {
+        atReady: memory(atReady),
+        baseline: { at: baseline.at, ...memory(baseline) },
+        headFull: { at: headFull.at, ...memory(headFull) },
+        firstAfterCheckpoint: firstAfter === undefined ? null : { at: firstAfter.at, ...memory(firstAfter) },
+        end: { at: last.at, ...memory(last) },
+        steadyRssMiB: steady.length === 0 ? null : { min: mib(Math.min(...steady)), max: mib(Math.max(...steady)) },
       },
       bytesPerSeries: {
-        headFull: perSeries(headFull.rssBytes),
-        headFullReadingTakenBeforeFirstCheckpoint: headFullBeforeCheckpoint,
-        firstAfterCheckpoint: firstAfter === undefined ? null : perSeries(firstAfter.rssBytes),
-        steadyMin: steadyRss.length === 0 ? null : perSeries(Math.min(...steadyRss)),
-        steadyMax: steadyRss.length === 0 ? null : perSeries(Math.max(...steadyRss)),
-        steadyLast: steadyRss.length === 0 ? null : perSeries(steadyRss.at(-1) as number),
+        definition: '(reading - baseline) / series; rss: plain /proc RSS; rssAfterGc and heapAfterGc (heapUsed + external): after a forced full GC through the inspector',
+        headFull: { rss: plain(headFull), rssAfterGc: gcRss(headFull), heapAfterGc: gcHeap(headFull), readingBeforeFirstCheckpoint: headFullBeforeCheckpoint },
+        firstAfterCheckpoint: { rss: plain(firstAfter), rssAfterGc: gcRss(firstAfter), heapAfterGc: gcHeap(firstAfter) },
+        end: { rss: plain(last), rssAfterGc: gcRss(last), heapAfterGc: gcHeap(last) },
+        steadyRss: steady.length === 0 ? null : { min: perSeries(Math.min(...steady), baseline.rssBytes), max: perSeries(Math.max(...steady), baseline.rssBytes) },
       },
       targetBytesPerSeries: TARGET_BYTES_PER_SERIES,
       meetsTarget: {
-        headFull: perSeries(headFull.rssBytes) <= TARGET_BYTES_PER_SERIES,
-        steadyMax: steadyRss.length > 0 && perSeries(Math.max(...steadyRss)) <= TARGET_BYTES_PER_SERIES,
+        headFullRss: (plain(headFull) ?? Infinity) <= TARGET_BYTES_PER_SERIES,
+        steadyMaxRss: steady.length > 0 && perSeries(Math.max(...steady), baseline.rssBytes) <= TARGET_BYTES_PER_SERIES,
       },
-      databaseRssMiB: { baseline: mib(baseline.databaseRssBytes), headFull: mib(headFull.databaseRssBytes), last: mib(readings.at(-1)?.databaseRssBytes ?? 0) },
-      readings: [rssAtReady, baseline, headFull, ...readings].map((r) => ({ at: r.at, label: r.label, rssMiB: mib(r.rssBytes), databaseRssMiB: mib(r.databaseRssBytes) })),
+      databaseRssMiB: { baseline: mib(baseline.databaseRssBytes), headFull: mib(headFull.databaseRssBytes), end: mib(last.databaseRssBytes) },
+      readings: [atReady, baseline, headFull, ...readings, last].map((r) => ({ at: r.at, label: r.label, rssMiB: mib(r.rssBytes), ...(r.afterGc === undefined ? {} : { rssAfterGcMiB: mib(r.afterGc.rss), heapUsedAfterGcMiB: mib(r.afterGc.heapUsed) }), databaseRssMiB: mib(r.databaseRssBytes) })),
     };
     console.log(JSON.stringify(result));
   } finally {
+    inspector.close();
     sender.close();
     await server.stop();
   }
