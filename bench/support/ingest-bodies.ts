@@ -1,3 +1,5 @@
+import { seededRandom } from '../../src/common/testing/seeded-random';
+
 /**
  * Cheap, realistic ingestBatch request bodies for the ingest load benchmark.
  *
@@ -83,18 +85,6 @@ const MAX_LAG_MS = 60 * 60_000;
 /** The service takes samples up to 10 minutes ahead; relays never run further ahead than this. */
 export const MAX_AHEAD_MS = 9 * 60_000;
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run sends the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * One walk of value windows: WINDOWS_PER_WALK windows, each the JSON array of
  * `samples` values followed by the "}" that closes the series object, padded
@@ -108,7 +98,7 @@ interface Walk {
 }
 
 function buildPool(kind: Kind, samples: number, seed: number): Walk[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pool: Walk[] = [];
   const length = WINDOWS_PER_WALK * samples;
   for (let w = 0; w < WALKS_PER_POOL; w++) {
@@ -229,7 +219,7 @@ export class IngestBodies {
     this.stampsAt = size;
     size += PHASE_CLASSES * this.stampWidth;
 
-    const rnd = random(7);
+    const rnd = seededRandom(7);
     const start = Date.now() - START_LAG_MS;
     const width = String(agents - 1).length;
     const relayCount = Math.ceil(agents / agentsPerBatch);

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { Connection, Model, mongo } from 'mongoose';
 import { AgentSnapshotDoc } from '../schemas/agent-snapshot.schema';
-import { GroupCommit } from '../wal/group-commit';
+import { collectionGenerations, GroupCommit } from '../wal/group-commit';
 
 export interface HeartbeatLogEntry {
   environment: string;
@@ -91,14 +91,8 @@ export class AgentStateRepository implements OnModuleInit {
     await this.connection.collection(LOG_PREFIX + this.generation).insertOne({ receivedAt, entries: toBlob(entries) });
   }
 
-  private async logGenerations(): Promise<number[]> {
-    const collections = await this.connection.listCollections();
-    return collections
-      .map((c) => c.name)
-      .filter((name) => name.startsWith(LOG_PREFIX))
-      .map((name) => Number(name.slice(LOG_PREFIX.length)))
-      .filter((n) => Number.isInteger(n))
-      .sort((a, b) => a - b);
+  private logGenerations(): Promise<number[]> {
+    return collectionGenerations(this.connection, LOG_PREFIX);
   }
 }
 

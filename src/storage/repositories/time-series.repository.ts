@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection, mongo } from 'mongoose';
 import { Manifest } from '../timeseries/part-catalog';
+import { collectionGenerations } from '../wal/group-commit';
 import { LedgerResult } from '../timeseries/wal-record';
 
 const WAL_PREFIX = 'sample_wal_';
@@ -39,14 +40,8 @@ export interface LedgerEntry {
 export class TimeSeriesRepository {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
-  async walGenerations(): Promise<number[]> {
-    const collections = await this.connection.listCollections();
-    return collections
-      .map((c) => c.name)
-      .filter((name) => name.startsWith(WAL_PREFIX))
-      .map((name) => Number(name.slice(WAL_PREFIX.length)))
-      .filter((n) => Number.isInteger(n))
-      .sort((a, b) => a - b);
+  walGenerations(): Promise<number[]> {
+    return collectionGenerations(this.connection, WAL_PREFIX);
   }
 
   async appendWal(generation: number, sequence: number, data: Buffer): Promise<void> {

@@ -1,3 +1,5 @@
+import type { Connection } from 'mongoose';
+
 /**
  * Group commit: entries appended while a write is in flight are written
  * together by the next one, so concurrent requests share one database write
@@ -41,4 +43,19 @@ export class GroupCommit<T> {
     this.writing = false;
     this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
+}
+
+/**
+ * The generations of a log kept as one collection each (`<prefix><n>`), oldest first: a log
+ * is trimmed by dropping whole generations, which is instant where deleting documents one by
+ * one holds the embedded server's single writer for seconds.
+ */
+export async function collectionGenerations(connection: Connection, prefix: string): Promise<number[]> {
+  const collections = await connection.listCollections();
+  return collections
+    .map((c) => c.name)
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => Number(name.slice(prefix.length)))
+    .filter((n) => Number.isInteger(n))
+    .sort((a, b) => a - b);
 }
