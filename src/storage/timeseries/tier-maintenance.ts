@@ -84,7 +84,6 @@ export class TierMaintenance implements OnModuleInit {
 
   private async rollUpPeriod(tier: Tier, manifest: Manifest): Promise<void> {
     const fresh = manifest.parts.filter((p) => !p.rolledUp);
-    const all = await this.readSeries(manifest.parts);
     const base = { environment: manifest.environment, metric: manifest.metric };
 
     if (tier.next !== undefined && fresh.length > 0) {
@@ -96,11 +95,12 @@ export class TierMaintenance implements OnModuleInit {
       await this.parts.write([{ ...base, ...span(series), id: `${next.name}|${base.environment}|${base.metric}|${period}|r${digest(fresh.map((p) => p.id))}`, generation: -1, tier: next, periodStart: period, series: series.map(toPartSeries) }]);
     }
 
-    const compacted = { ...base, ...span([...all.values()]), id: `${tier.name}|${base.environment}|${base.metric}|${manifest.periodStart}|c${digest(manifest.parts.map((p) => p.id))}` };
     if (manifest.parts.length === 1) {
       await this.parts.saveManifests([{ ...manifest, parts: [{ ...manifest.parts[0], rolledUp: true }] }]);
       return;
     }
+    const all = await this.readSeries(manifest.parts);
+    const compacted = { ...base, ...span([...all.values()]), id: `${tier.name}|${base.environment}|${base.metric}|${manifest.periodStart}|c${digest(manifest.parts.map((p) => p.id))}` };
     const series = [...all.entries()].map(([agentId, { labels, buckets }]) => toPartSeries({ agentId, labels, buckets }));
     const written = await this.parts.writeDetached({ ...compacted, generation: -1, tier, periodStart: manifest.periodStart, series });
     await this.parts.saveManifests([{ ...manifest, parts: [{ ...written, rolledUp: true }] }]);
