@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sign } from 'jsonwebtoken';
@@ -14,7 +14,8 @@ export class ServerProcess {
     readonly url: string,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<ServerProcess> {
+  /** `logFile` receives the service's stdout (appended), e.g. to read its start-up lines. */
+  static async start(env: Record<string, string> = {}, options: { logFile?: string } = {}): Promise<ServerProcess> {
     const port = await freePort();
     // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service (not allowed in NODE_OPTIONS).
     const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -28,7 +29,7 @@ export class ServerProcess {
         DATA_DIR: mkdtempSync(join(tmpdir(), 'vitals-bench-')),
         ...env,
       },
-      stdio: ['ignore', process.env.BENCH_SERVER_LOG ? 'inherit' : 'ignore', 'inherit'],
+      stdio: ['ignore', options.logFile !== undefined ? openSync(options.logFile, 'a') : process.env.BENCH_SERVER_LOG ? 'inherit' : 'ignore', 'inherit'],
     });
     const server = new ServerProcess(child, `http://127.0.0.1:${port}`);
     await server.waitUntilReady();
