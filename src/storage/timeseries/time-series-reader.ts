@@ -71,8 +71,7 @@ function addSamples(out: StepBuckets, series: PartSeries, from: number, to: numb
 
 function addBuckets(out: StepBuckets, series: PartSeries, from: number, to: number): void {
   for (const bucket of decodeBuckets(series.payload)) {
-    if (bucket.start < from || bucket.start >= to) continue;
-    out.at(series.agentId, bucket.start).absorb(bucket);
+    if (bucket.start >= from && bucket.start < to) out.absorb(series.agentId, bucket);
   }
 }
 
@@ -83,12 +82,27 @@ class StepBuckets {
   constructor(private readonly stepMs: number) {}
 
   at(agentId: string, t: number): RollupBucket {
-    let buckets = this.byAgent.get(agentId);
-    if (buckets === undefined) this.byAgent.set(agentId, (buckets = new Map()));
+    const buckets = this.bucketsOf(agentId);
     const start = bucketStart(t, this.stepMs);
     let bucket = buckets.get(start);
     if (bucket === undefined) buckets.set(start, (bucket = new RollupBucket(start)));
     return bucket;
+  }
+
+  private bucketsOf(agentId: string): Map<number, RollupBucket> {
+    let buckets = this.byAgent.get(agentId);
+    if (buckets === undefined) this.byAgent.set(agentId, (buckets = new Map()));
+    return buckets;
+  }
+
+  /** Adds a decoded rollup bucket; the first one at a step start is kept as it is, not copied. */
+  absorb(agentId: string, bucket: RollupBucket): void {
+    const buckets = this.bucketsOf(agentId);
+    const start = bucketStart(bucket.start, this.stepMs);
+    const target = buckets.get(start);
+    if (target !== undefined) target.absorb(bucket);
+    else if (start === bucket.start) buckets.set(start, bucket);
+    else this.at(agentId, start).absorb(bucket);
   }
 
   result(): SeriesBuckets[] {
