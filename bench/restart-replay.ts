@@ -7,13 +7,13 @@ import { ServerProcess } from './support/server-process';
 
 /**
  * Restart after a crash with a full write-ahead log: the built service (default settings,
- * so a checkpoint every CHECKPOINT_INTERVAL_SECONDS = 60) takes the ingest benchmark's load
+ * so a checkpoint every CHECKPOINT_INTERVAL_SECONDS = 30) takes the ingest benchmark's load
  * (10,000 agents x 10 metrics, 100 agents x 10 samples a series per request) until just
  * before its next checkpoint, is killed with SIGKILL, and is started again on the same
  * database: the time until /health/ready is the replay of everything since the last
  * checkpoint. Figures as JSON on stdout.
  */
-const CHECKPOINT_SECONDS = 60;
+const CHECKPOINT_SECONDS = 30;
 const CONCURRENCY = 8;
 const log = (message: string) => process.stderr.write(`[restart-replay] ${message}\n`);
 
@@ -26,9 +26,9 @@ async function main(): Promise<void> {
   const bootedAt = performance.now();
   try {
     const sender = new HttpSender(server.url, server.token(['agent']), CONCURRENCY, 30_000);
-    // Checkpoints run every 60 s from start-up: load until 2 s before the second one, so the
-    // log holds nearly a whole interval (and the first checkpoint has had its turn).
-    const loadSeconds = 2 * CHECKPOINT_SECONDS - 2 - (performance.now() - bootedAt) / 1000;
+    // Checkpoints run every interval from start-up: load until 1 s before the third one, so the
+    // log holds nearly a whole interval (and the first checkpoints have had their turn).
+    const loadSeconds = 3 * CHECKPOINT_SECONDS - 1 - (performance.now() - bootedAt) / 1000;
     log(`loading for ${loadSeconds.toFixed(0)} s, then SIGKILL`);
     const load = await closedLoop(bodies, sender, { concurrency: CONCURRENCY, seconds: loadSeconds, retries: 0 });
     server.child.kill('SIGKILL');

@@ -127,9 +127,12 @@ export class AppConfig {
   @Type(() => Number) @IsNumber() @Min(1) @Max(36500)
   RETENTION_1D_DAYS = 365;
 
-  /** How often the in-memory head is saved as compressed parts (and the write-ahead log behind it dropped). */
+  /**
+   * How often the in-memory head is saved as compressed parts (and the write-ahead log behind
+   * it dropped). Bounds the replay after a crash: at 500k samples/s, 30 s replay in about 15 s.
+   */
   @Type(() => Number) @IsInt() @Min(1) @Max(3600)
-  CHECKPOINT_INTERVAL_SECONDS = 60;
+  CHECKPOINT_INTERVAL_SECONDS = 30;
 
   /** A head larger than this is checkpointed early, which bounds memory and replay time. */
   @Type(() => Number) @IsInt() @Min(1) @Max(64 * 1024)
