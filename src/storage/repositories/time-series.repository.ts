@@ -60,18 +60,18 @@ export class TimeSeriesRepository {
     });
   }
 
-  /** Inserts in one unordered bulk; a part already stored (a checkpoint replayed after a crash) is kept as it is. */
+  /**
+   * Inserts one page at a time; a part already stored (a checkpoint replayed after a crash) is
+   * kept as it is. Page by page, because the embedded server has a single writer: one bulk of
+   * tens of megabytes would hold every write-ahead-log insert, so every ingest answer, for seconds.
+   */
   async insertParts(docs: PartDoc[]): Promise<void> {
-    if (docs.length === 0) return;
-    try {
-      await Promise.all([...groupBy(docs, (d) => d.tier)].map(([tier, group]) => this.connection.collection(partsCollection(tier)).insertMany(
-        group.map((d) => ({ ...d, data: new mongo.Binary(d.data) })) as never[],
-        { ordered: false },
-      )));
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: { code: number }[] | { code: number } }).writeErrors;
-      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : undefined;
-      if (list === undefined || list.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+    for (const doc of docs) {
+      try {
+        await this.connection.collection(partsCollection(doc.tier)).insertOne({ ...doc, data: new mongo.Binary(doc.data) } as never);
+      } catch (error) {
+        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      }
     }
   }
 
