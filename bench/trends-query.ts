@@ -1,3 +1,6 @@
+// As the service runs (Dockerfile, ServerProcess): graphql-js reads it once, when loaded, and
+// is much slower in development mode. Set before the imports below load it.
+process.env.NODE_ENV ??= 'production';
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -20,6 +23,7 @@ import { PartStore } from '../src/storage/timeseries/part-store';
 import { TierMaintenance } from '../src/storage/timeseries/tier-maintenance';
 import { TimeSeriesReader } from '../src/storage/timeseries/time-series-reader';
 import { TimeSeriesStore } from '../src/storage/timeseries/time-series-store';
+import { childPids, machineCpuSeconds, procCpuSeconds } from './support/proc-stats';
 import { BENCH_SECRET, percentile } from './support/server-process';
 
 /**
@@ -368,8 +372,10 @@ async function main(): Promise<void> {
         }
       }
       const latencies: number[] = [];
+      const cpu = cpuProbe();
       for (let i = 0; i < P.runs; i++) latencies.push((await timedQuery(app.url, viewer, q.variables)).ms);
       const http = summary(latencies);
+      const cpuDuringRuns = cpu.stop();
 
       // Below HTTP, for diagnosis.
       const args = { environment: q.variables.environment, metric: q.variables.metric, from: new Date(q.variables.from), to: new Date(q.variables.to), stepSeconds: q.variables.stepSeconds };
@@ -393,8 +399,10 @@ async function main(): Promise<void> {
         httpMs: http,
         targetP95Ms: q.targetP95Ms,
         meetsTarget: http.p95 < q.targetP95Ms,
+        cpuDuringTimedRuns: cpuDuringRuns,
         inProcess: { storageReadMs: summary(readMs), trendsServiceMs: summary(serviceMs) },
       };
+      if (cpuDuringRuns.otherProcessesCpuPercent > 20) log(`warning: other processes used ${cpuDuringRuns.otherProcessesCpuPercent}% CPU during the timed runs: the figures are disturbed`);
       log(`${q.name}: ${answer?.resolution}, ${answer?.points} points, ${bytes} bytes; HTTP p50 ${http.p50} ms p95 ${http.p95} ms max ${http.max} ms (target p95 < ${q.targetP95Ms}); storage read p50 ${summary(readMs).p50} ms, TrendsService p50 ${summary(serviceMs).p50} ms`);
     }
 
@@ -421,6 +429,7 @@ async function main(): Promise<void> {
         },
         storage,
         database: database === undefined ? 'MONGODB_URI' : 'embedded FerretDB',
+        nodeEnv: process.env.NODE_ENV,
         latencyDefinition: 'request sent to whole response body received, sequential, client in the same process as the service',
         coldDefinition: 'first run of the query right after an in-process app restart (empty part cache, same database process), before the last minute was ingested',
         queries: results,
@@ -429,6 +438,36 @@ async function main(): Promise<void> {
   } finally {
     await stopAll();
   }
+}
+
+/**
+ * CPU used from now until stop(), in percent of one core: this process (service and client),
+ * the database (the embedded server is a child of this process), everything else on the
+ * machine (high values mean the figures are disturbed), and how busy the machine was.
+ */
+function cpuProbe() {
+  const database = () => childPids(process.pid).reduce((sum, pid) => sum + procCpuSeconds(pid), 0);
+  const started = performance.now();
+  const own0 = process.cpuUsage();
+  const db0 = database();
+  const machine0 = machineCpuSeconds();
+  return {
+    stop() {
+      const wall = (performance.now() - started) / 1000;
+      const own = process.cpuUsage(own0);
+      const ownSeconds = (own.user + own.system) / 1e6;
+      const dbSeconds = database() - db0;
+      const machine1 = machineCpuSeconds();
+      const busy = machine1.busy - machine0.busy;
+      const pct = (seconds: number) => Math.round((1000 * seconds) / wall) / 10;
+      return {
+        benchProcessCpuPercent: pct(ownSeconds),
+        databaseCpuPercent: pct(dbSeconds),
+        otherProcessesCpuPercent: Math.max(0, pct(busy - ownSeconds - dbSeconds)),
+        machineBusyPercent: Math.round((1000 * busy) / (machine1.total - machine0.total)) / 10,
+      };
+    },
+  };
 }
 
 /** Parts and manifests per tier (from the in-memory catalog) and the part documents in the database. */
@@ -445,9 +484,17 @@ async function storageFigures(app: BenchApp, uri: string, dbName: string) {
   }
   const connection = await createConnection(uri, { dbName }).asPromise();
   try {
-    const partDocuments = await connection.collection('series_parts').countDocuments({});
-    const manifestDocuments = await connection.collection('series_manifests').countDocuments({});
-    return { partDocuments, manifestDocuments, perTier };
+    // Part pages live in `parts_<tier>` collections (or one `series_parts` in older layouts);
+    // counted by listing _ids, which every server answers the same way.
+    const collections = (await connection.listCollections()).map((c) => c.name).filter((name) => name.startsWith('parts_') || name === 'series_parts');
+    const partDocumentsPerCollection: Record<string, number> = {};
+    for (const name of collections.sort()) {
+      partDocumentsPerCollection[name] = (await connection.collection(name).find({}, { projection: { _id: 1 } }).toArray()).length;
+    }
+    const partDocuments = Object.values(partDocumentsPerCollection).reduce((a, b) => a + b, 0);
+    const manifestDocuments = (await connection.collection('series_manifests').find({}, { projection: { _id: 1 } }).toArray()).length;
+    const pagesInCatalog = Object.values(perTier).reduce((n, t) => n + t.pages, 0);
+    return { partDocuments, partDocumentsPerCollection, pagesInCatalog, manifestDocuments, perTier };
   } finally {
     await connection.close();
   }
