@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { freePort } from '../src/common/net/free-port';
 import { childPids, procRssBytes } from './support/proc-stats';
@@ -41,6 +44,7 @@ import { ServerProcess } from './support/server-process';
  *   BENCH_SAMPLE_INTERVAL_SECONDS [10]  BENCH_HEAD_SAMPLES [6]
  *   BENCH_CHECKPOINT_SECONDS [90]  BENCH_STEADY_CHECKPOINTS [2]
  *   BENCH_CONCURRENCY [4]  BENCH_PAUSE_SECONDS [5]  BENCH_WARMUP_SERIES [100]
+ *   BENCH_KEEP_DATA [0]: 1 keeps the service's temporary DATA_DIR
  *   BENCH_SERVER_LOG: set to show the service's stdout
  *
  * Progress goes to stderr; one JSON object with every figure goes to stdout.
@@ -227,7 +231,9 @@ interface Reading {
 async function main(): Promise<void> {
   const inspectPort = await freePort();
   log(`starting the service (CHECKPOINT_INTERVAL_SECONDS=${P.checkpointSeconds}, inspector on 127.0.0.1:${inspectPort})`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'vitals-memory-bench-'));
   const server = await ServerProcess.start({
+    DATA_DIR: dataDir,
     CHECKPOINT_INTERVAL_SECONDS: String(P.checkpointSeconds),
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:${inspectPort}`.trim(),
   });
@@ -348,6 +354,7 @@ async function main(): Promise<void> {
     inspector.close();
     sender.close();
     await server.stop();
+    if (process.env.BENCH_KEEP_DATA !== '1') rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

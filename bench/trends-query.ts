@@ -61,7 +61,11 @@ import { BENCH_SECRET, percentile } from './support/server-process';
  *     is parsed afterwards, untimed); the client shares this process with the service;
  *   - for diagnosis, the same queries are also timed in-process below HTTP: the storage
  *     read alone (TimeSeriesReader.read) and TrendsService.trends (read + points with
- *     quantiles), so the GraphQL/serialization share shows.
+ *     quantiles), so the GraphQL/serialization share shows;
+ *   - cpuDuringTimedRuns: CPU of this process, of the database and of everything else on
+ *     the machine over the timed runs; otherProcessesCpuPercent above ~20 (percent of one
+ *     core) means other work disturbed the figures.
+ * NODE_ENV is production unless set (graphql-js runs slower checks otherwise).
  *
  * Parameters (environment variables, defaults in brackets):
  *   BENCH_AGENTS [100]  BENCH_DAYS [30]  BENCH_SAMPLE_INTERVAL_SECONDS [10] (must divide 60)
