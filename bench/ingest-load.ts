@@ -6,6 +6,7 @@ import { IngestBodies } from './support/ingest-bodies';
 import { closedLoop, HttpSender, openLoop, stopLoad } from './support/load-driver';
 import { childPids, machineCpuSeconds, procRssBytes } from './support/proc-stats';
 import { ServerProcess } from './support/server-process';
+import { envNumber } from './support/env';
 
 /**
  * Ingest load: a load generator (this process) sends columnar batches over HTTP
@@ -55,25 +56,19 @@ import { ServerProcess } from './support/server-process';
  * Failed requests are non-200 answers, GraphQL errors, timeouts, connection
  * errors, duplicates, and answers whose acceptedSamples differs from what was sent.
  */
-const num = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
-  return value;
-};
 
 const P = {
-  agents: num('BENCH_AGENTS', 10_000),
-  metrics: num('BENCH_METRICS', 10),
-  agentsPerBatch: num('BENCH_AGENTS_PER_BATCH', 100),
-  samplesPerSeries: num('BENCH_SAMPLES_PER_SERIES', 10),
-  sampleIntervalMs: num('BENCH_SAMPLE_INTERVAL_MS', 100),
-  concurrency: num('BENCH_CONCURRENCY', 8),
-  seconds: num('BENCH_SECONDS', 20),
-  warmupSeconds: num('BENCH_WARMUP_SECONDS', 5),
-  timeoutMs: num('BENCH_TIMEOUT_MS', 30_000),
-  labels: num('BENCH_LABELS', 0),
-  retries: num('BENCH_RETRIES', 0),
+  agents: envNumber('BENCH_AGENTS', 10_000),
+  metrics: envNumber('BENCH_METRICS', 10),
+  agentsPerBatch: envNumber('BENCH_AGENTS_PER_BATCH', 100),
+  samplesPerSeries: envNumber('BENCH_SAMPLES_PER_SERIES', 10),
+  sampleIntervalMs: envNumber('BENCH_SAMPLE_INTERVAL_MS', 100),
+  concurrency: envNumber('BENCH_CONCURRENCY', 8),
+  seconds: envNumber('BENCH_SECONDS', 20),
+  warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 5),
+  timeoutMs: envNumber('BENCH_TIMEOUT_MS', 30_000),
+  labels: envNumber('BENCH_LABELS', 0),
+  retries: envNumber('BENCH_RETRIES', 0),
 };
 const SKIP_BASELINE = process.env.BENCH_SKIP_BASELINE === '1';
 const KEEP_DATA = process.env.BENCH_KEEP_DATA === '1';

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { freePort } from '../src/common/net/free-port';
 import { childPids, procRssBytes } from './support/proc-stats';
 import { ServerProcess } from './support/server-process';
+import { envNumber } from './support/env';
 
 /**
  * Memory per active series. Target: resident memory <= 1 KB per active series at
@@ -49,24 +50,18 @@ import { ServerProcess } from './support/server-process';
  *
  * Progress goes to stderr; one JSON object with every figure goes to stdout.
  */
-const num = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
-  return value;
-};
 
 const P = {
-  agents: num('BENCH_AGENTS', 10_000),
-  metrics: num('BENCH_METRICS', 10),
-  agentsPerBatch: num('BENCH_AGENTS_PER_BATCH', 100),
-  sampleIntervalSeconds: num('BENCH_SAMPLE_INTERVAL_SECONDS', 10),
-  headSamples: num('BENCH_HEAD_SAMPLES', 6),
-  checkpointSeconds: num('BENCH_CHECKPOINT_SECONDS', 90),
-  steadyCheckpoints: num('BENCH_STEADY_CHECKPOINTS', 2),
-  concurrency: num('BENCH_CONCURRENCY', 4),
-  pauseSeconds: num('BENCH_PAUSE_SECONDS', 5),
-  warmupSeries: num('BENCH_WARMUP_SERIES', 100),
+  agents: envNumber('BENCH_AGENTS', 10_000),
+  metrics: envNumber('BENCH_METRICS', 10),
+  agentsPerBatch: envNumber('BENCH_AGENTS_PER_BATCH', 100),
+  sampleIntervalSeconds: envNumber('BENCH_SAMPLE_INTERVAL_SECONDS', 10),
+  headSamples: envNumber('BENCH_HEAD_SAMPLES', 6),
+  checkpointSeconds: envNumber('BENCH_CHECKPOINT_SECONDS', 90),
+  steadyCheckpoints: envNumber('BENCH_STEADY_CHECKPOINTS', 2),
+  concurrency: envNumber('BENCH_CONCURRENCY', 4),
+  pauseSeconds: envNumber('BENCH_PAUSE_SECONDS', 5),
+  warmupSeries: envNumber('BENCH_WARMUP_SERIES', 100),
 };
 const SERIES = P.agents * P.metrics;
 const ENVIRONMENT = 'bench-memory';

@@ -3,17 +3,15 @@
 process.env.NODE_ENV ??= 'production';
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { sign } from 'jsonwebtoken';
 import { createConnection } from 'mongoose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppModule } from '../src/app.module';
-import { configureHttp } from '../src/app.setup';
 import { Principal } from '../src/common/auth/principal';
-import { CLOCK, ManualClock } from '../src/common/clock/clock';
-import { AppConfig, loadConfig } from '../src/common/config/app-config';
+import { ManualClock } from '../src/common/clock/clock';
+import { loadConfig } from '../src/common/config/app-config';
+import { listenInProcess } from '../src/common/testing/in-process-app';
 import { seededRandom } from '../src/common/testing/seeded-random';
 import { TrendsService } from '../src/dashboard/trends/trends.service';
 import { IngestionService } from '../src/ingestion/ingestion.service';
@@ -25,6 +23,7 @@ import { TimeSeriesReader } from '../src/storage/timeseries/time-series-reader';
 import { TimeSeriesStore } from '../src/storage/timeseries/time-series-store';
 import { childPids, machineCpuSeconds, procCpuSeconds } from './support/proc-stats';
 import { BENCH_SECRET, percentile } from './support/server-process';
+import { envNumber } from './support/env';
 
 /**
  * Query latency of `trends`, on data this benchmark loads itself.
@@ -74,20 +73,14 @@ import { BENCH_SECRET, percentile } from './support/server-process';
  *
  * Progress goes to stderr; one JSON object with every figure goes to stdout.
  */
-const num = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
-};
 
 const P = {
-  agents: num('BENCH_AGENTS', 100),
-  days: num('BENCH_DAYS', 30),
-  sampleIntervalSeconds: num('BENCH_SAMPLE_INTERVAL_SECONDS', 10),
-  runs: num('BENCH_RUNS', 50),
-  warmupRuns: num('BENCH_WARMUP_RUNS', 5),
-  layerRuns: num('BENCH_LAYER_RUNS', 20),
+  agents: envNumber('BENCH_AGENTS', 100, { positive: true }),
+  days: envNumber('BENCH_DAYS', 30, { positive: true }),
+  sampleIntervalSeconds: envNumber('BENCH_SAMPLE_INTERVAL_SECONDS', 10, { positive: true }),
+  runs: envNumber('BENCH_RUNS', 50, { positive: true }),
+  warmupRuns: envNumber('BENCH_WARMUP_RUNS', 5, { positive: true }),
+  layerRuns: envNumber('BENCH_LAYER_RUNS', 20, { positive: true }),
 };
 if (60 % P.sampleIntervalSeconds !== 0) throw new Error('BENCH_SAMPLE_INTERVAL_SECONDS must divide 60');
 
@@ -130,16 +123,8 @@ class BenchApp {
       // Checkpoints are run explicitly as the clock moves; the timer must not cut the head.
       CHECKPOINT_INTERVAL_SECONDS: '3600',
     });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-      .overrideProvider(AppConfig)
-      .useValue(config)
-      .overrideProvider(CLOCK)
-      .useValue(clock)
-      .compile();
-    const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error', 'warn'] });
-    configureHttp(app);
-    await app.listen(0, '127.0.0.1');
-    return new BenchApp(app, (await app.getUrl()).replace('[::1]', '127.0.0.1'));
+    const { app, url } = await listenInProcess(config, clock, ['error', 'warn']);
+    return new BenchApp(app, url);
   }
 
   get<T>(token: abstract new (...args: never[]) => T): T {

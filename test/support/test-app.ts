@@ -1,15 +1,13 @@
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { Client, createClient } from 'graphql-ws';
 import { sign } from 'jsonwebtoken';
 import { createConnection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import { AppModule } from '../../src/app.module';
-import { configureHttp } from '../../src/app.setup';
 import { TokenClaims } from '../../src/common/auth/principal';
-import { CLOCK, ManualClock } from '../../src/common/clock/clock';
+import { ManualClock } from '../../src/common/clock/clock';
 import { AppConfig, loadConfig } from '../../src/common/config/app-config';
+import { listenInProcess } from '../../src/common/testing/in-process-app';
 import { DatabaseServer } from '../../src/storage/database-server';
 
 export const TEST_SECRET = 'vitals-test-secret-0123456789';
@@ -43,16 +41,8 @@ export class TestApp {
       HEARTBEAT_SWEEP_INTERVAL_MS: '60000', // tests sweep explicitly, after moving the clock
       ...env,
     });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-      .overrideProvider(AppConfig)
-      .useValue(config)
-      .overrideProvider(CLOCK)
-      .useValue(clock)
-      .compile();
-    const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
-    configureHttp(app);
-    await app.listen(0, '127.0.0.1');
-    return new TestApp(app, clock, await app.getUrl());
+    const { app, url } = await listenInProcess(config, clock, ['error']);
+    return new TestApp(app, clock, url);
   }
 
   get<T>(token: abstract new (...args: never[]) => T): T {

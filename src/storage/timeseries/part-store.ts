@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { AppConfig } from '../../common/config/app-config';
 import { PartDoc, TimeSeriesRepository } from '../repositories/time-series.repository';
 import { decodePart, encodePart, pageOf, PartSeries } from './part-codec';
-import { Manifest, PartCatalog, PartEntry, pageIds } from './part-catalog';
+import { Manifest, manifestId, PartCatalog, PartEntry, pageIds } from './part-catalog';
 import { Tier } from './tiers';
 
 /** A part is split into pages of about this size (a document may not exceed 16 MB). */
@@ -45,19 +45,16 @@ export class PartStore {
 
   /** Writes the parts' pages, then lists them in their manifests (readers never see a part before its pages). */
   async write(parts: NewPart[]): Promise<void> {
-    const docs: PartDoc[] = [];
-    const entries = new Map<string, { part: NewPart; entries: PartEntry[] }>();
+    const byManifest = new Map<string, { part: NewPart; entries: PartEntry[] }>();
     for (const part of parts) {
-      const key = `${part.tier.name}|${part.environment}|${part.metric}|${part.periodStart}`;
-      const group = entries.get(key) ?? { part, entries: [] };
-      group.entries.push(this.paginate(part, docs));
-      entries.set(key, group);
+      const id = manifestId(part.tier.name, part.environment, part.metric, part.periodStart);
+      const group = byManifest.get(id) ?? { part, entries: [] };
+      group.entries.push(await this.writeDetached(part));
+      byManifest.set(id, group);
     }
-    const manifests = [...entries.values()].map(({ part, entries }) =>
-      this.catalog.withParts(part.tier, part.environment, part.metric, part.periodStart, entries),
+    await this.saveManifests(
+      [...byManifest.values()].map(({ part, entries }) => this.catalog.withParts(part.tier, part.environment, part.metric, part.periodStart, entries)),
     );
-    await this.repository.insertParts(docs);
-    await this.saveManifests(manifests);
   }
 
   /** Writes a part's pages without listing it: the caller puts it in a manifest. */
