@@ -7,13 +7,16 @@ COPY tsconfig.json nest-cli.json ./
 COPY src ./src
 COPY scripts ./scripts
 COPY bench ./bench
+COPY test/support ./test/support
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+# The service and its scripts only: benchmarks and test support stay in the build stage.
+COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/scripts ./dist/scripts
 COPY package.json ./
 EXPOSE 3000
 CMD ["node", "dist/src/main.js"]

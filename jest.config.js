@@ -1,12 +1,24 @@
-// Unit specs live beside the code (src/**/*.spec.ts); end-to-end tests in test/ run against a real database over real HTTP and WebSocket.
-module.exports = {
+// Two tiers: `unit` (pure specs beside the code, no database, seconds) and `e2e` (test/, a real
+// database server started by the global setup, real HTTP and WebSocket).
+// `npm run test:unit`, `npm run test:e2e`, or `npm test` for both.
+const shared = {
   rootDir: '.',
   moduleFileExtensions: ['js', 'json', 'ts'],
-  testRegex: '(src/.*\\.spec|test/.*\\.e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
   testEnvironment: 'node',
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  testTimeout: 30000,
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testRegex: 'src/.*\\.spec\\.ts$' },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testRegex: 'test/.*\\.e2e-spec\\.ts$',
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 30000,
+    },
+  ],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

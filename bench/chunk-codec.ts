@@ -17,7 +17,7 @@
  */
 import { loadavg } from 'os';
 import { ChunkAppender, ChunkIterator, decodeChunk, MAX_CHUNK_SAMPLES } from '../src/storage/chunks/gorilla-chunk';
-import { seededRandom } from '../src/common/testing/seeded-random';
+import { seededRandom } from '../test/support/seeded-random';
 
 const SEED = Number(process.argv[2] ?? 20240611);
 const SERIES = 5_000;

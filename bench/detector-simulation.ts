@@ -19,7 +19,7 @@
  * (~40 s down / ~40 s up for 10 minutes). Flappers are drawn from agents with intervals
  * of at most 5 s: a 40 s outage is only a few missed heartbeats for slower agents.
  */
-import { seededRandom } from '../src/common/testing/seeded-random';
+import { seededRandom } from '../test/support/seeded-random';
 import { AgentStatus } from '../src/heartbeat/agent-status';
 import {
   AdaptiveHealthClassifier,

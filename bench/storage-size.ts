@@ -2,7 +2,7 @@ import { MongoClient } from 'mongodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seededRandom } from '../src/common/testing/seeded-random';
+import { seededRandom } from '../test/support/seeded-random';
 import { startEmbeddedFerretDb } from '../src/storage/embedded/embedded-ferretdb';
 import { partsCollection } from '../src/storage/repositories/time-series.repository';
 import { ServerProcess } from './support/server-process';

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../src/common/testing/seeded-random';
+import { seededRandom } from '../../test/support/seeded-random';
 
 /**
  * Cheap, realistic ingestBatch request bodies for the ingest load benchmark.

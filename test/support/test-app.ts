@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { TokenClaims } from '../../src/common/auth/principal';
 import { ManualClock } from '../../src/common/clock/clock';
 import { AppConfig, loadConfig } from '../../src/common/config/app-config';
-import { listenInProcess } from '../../src/common/testing/in-process-app';
+import { listenInProcess } from './in-process-app';
 import { DatabaseServer } from '../../src/storage/database-server';
 
 export const TEST_SECRET = 'vitals-test-secret-0123456789';

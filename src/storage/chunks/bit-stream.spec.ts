@@ -1,5 +1,5 @@
 import { BitReader, BitWriter } from './bit-stream';
-import { seededRandom } from '../../common/testing/seeded-random';
+import { seededRandom } from '../../../test/support/seeded-random';
 
 /** Reference encoding: the low `nbits` of `value` as a '0'/'1' string, via BigInt. */
 function bitString(value: number, nbits: number): string {

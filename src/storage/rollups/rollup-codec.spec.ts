@@ -1,4 +1,4 @@
-import { seededRandom } from '../../common/testing/seeded-random';
+import { seededRandom } from '../../../test/support/seeded-random';
 import { RollupBucket, SKETCH_RELATIVE_ACCURACY } from './rollup-bucket';
 import { decodeBuckets, encodeBuckets, FORMAT_VERSION, mergeBucketLists } from './rollup-codec';
 

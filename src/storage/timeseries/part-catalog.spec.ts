@@ -1,4 +1,4 @@
-import { seededRandom } from '../../common/testing/seeded-random';
+import { seededRandom } from '../../../test/support/seeded-random';
 import { Manifest, manifestId, pageIds, PartCatalog, PartEntry } from './part-catalog';
 import { periodStart, TierName, TIERS } from './tiers';
 

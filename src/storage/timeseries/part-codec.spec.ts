@@ -1,4 +1,4 @@
-import { seededRandom } from '../../common/testing/seeded-random';
+import { seededRandom } from '../../../test/support/seeded-random';
 import { decodeChunk, encodeChunk } from '../chunks/gorilla-chunk';
 import { decodeChunkList, decodePart, encodeChunkList, encodePart, pageOf, PartSeries } from './part-codec';
 

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../common/testing/seeded-random';
+import { seededRandom } from '../../../test/support/seeded-random';
 import { decodeChunk } from '../chunks/gorilla-chunk';
 import { Head, SeriesHead, SeriesSamples } from './series-head';
 import { periodStart, TIERS } from './tiers';

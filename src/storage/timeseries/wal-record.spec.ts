@@ -1,4 +1,4 @@
-import { seededRandom } from '../../common/testing/seeded-random';
+import { seededRandom } from '../../../test/support/seeded-random';
 import { SeriesSamples } from './series-head';
 import { decodeWalGroup, encodeWalGroup, LedgerResult, sortedByTime, WalEntry } from './wal-record';
 

@@ -1,9 +1,9 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { AppModule } from '../../app.module';
-import { configureHttp } from '../../app.setup';
-import { Clock, CLOCK } from '../clock/clock';
-import { AppConfig } from '../config/app-config';
+import { AppModule } from '../../src/app.module';
+import { configureHttp } from '../../src/app.setup';
+import { Clock, CLOCK } from '../../src/common/clock/clock';
+import { AppConfig } from '../../src/common/config/app-config';
 
 /**
  * The whole service in this process with the given configuration and clock, listening on a
