@@ -1,0 +1,76 @@
+// Module boundaries (see docs/architecture.md): dependencies point one way, pure code loads no
+// framework, and nothing in src/ reaches into tests or benchmarks. `npm run lint:deps` checks them.
+const DOMAINS = 'ingestion|heartbeat|health|dashboard|alerting';
+// Pure code: codecs, detectors, calculators, evaluators. No Nest, no mongoose, no GraphQL.
+const PURE = [
+  '^src/common/(clock|errors|labels|time|hash)/',
+  '^src/storage/(chunks|rollups)/',
+  '^src/storage/timeseries/(part-codec|part-id|blob-framing|wal-record|series-head|series-types|tiers|part-catalog)\\.ts$',
+  '^src/heartbeat/(detector|uptime)/',
+  '^src/heartbeat/(agent-status|agent-state)\\.ts$',
+  '^src/dashboard/aggregate\\.ts$',
+  '^src/health/agent-health-assessor\\.ts$',
+  '^src/dashboard/live/live-window-aggregator\\.ts$',
+  '^src/dashboard/query/',
+  '^src/alerting/(evaluation|detectors)/',
+];
+
+/** `from` may import only these of the domain modules (DESIGN: the module table). */
+const allowed = {
+  ingestion: ['storage', 'heartbeat', 'dashboard'],
+  heartbeat: ['storage'],
+  health: ['storage', 'heartbeat'],
+  dashboard: ['storage'],
+  alerting: ['dashboard', 'heartbeat', 'storage'],
+};
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'storage-is-domain-free',
+      comment: 'storage owns persistence and knows no domain module',
+      severity: 'error',
+      from: { path: '^src/storage/' },
+      to: { path: `^src/(${DOMAINS})/` },
+    },
+    {
+      name: 'common-imports-no-app',
+      comment: 'common/ is cross-cutting and imports nothing of the app',
+      severity: 'error',
+      from: { path: '^src/common/' },
+      to: { path: `^src/(storage|${DOMAINS})/|^src/app\\.` },
+    },
+    ...Object.entries(allowed).map(([module, uses]) => ({
+      name: `${module}-uses-only-${uses.join('-') || 'nothing'}`,
+      severity: 'error',
+      from: { path: `^src/${module}/` },
+      to: { path: `^src/(${DOMAINS})/`, pathNot: [`^src/(${[module, ...uses].join('|')})/`] },
+    })),
+    {
+      name: 'pure-code-loads-no-framework',
+      severity: 'error',
+      from: { path: PURE, pathNot: '\\.spec\\.ts$' },
+      to: { path: '(^|/)node_modules/(@nestjs|mongoose|mongodb|graphql|@apollo|passport)' },
+    },
+    {
+      name: 'pure-code-imports-pure-code',
+      severity: 'error',
+      from: { path: PURE, pathNot: '\\.spec\\.ts$' },
+      to: { path: '^src/', pathNot: PURE },
+    },
+    {
+      name: 'src-imports-no-tests-or-benches',
+      comment: 'only specs may use test/support',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^(test|bench)/|\\.spec\\.ts$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.test.json' },
+    exclude: { path: '^(dist|node_modules|\\.tools|data)/' },
+  },
+};
