@@ -17,8 +17,9 @@ module.exports = {
       testRegex: 'test/.*\\.e2e-spec\\.ts$',
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 30000,
     },
   ],
+  // A global option (projects ignore it): end-to-end tests wait on a real database and sockets.
+  testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
