@@ -1,6 +1,6 @@
 import { sign } from 'jsonwebtoken';
 import { parseArgs } from 'node:util';
-import { JWT_ALGORITHMS } from '../src/common/auth/jwt.strategy';
+import { JWT_ALGORITHMS } from '../src/common/auth/token-verifier';
 import { parseClaims } from '../src/common/auth/principal';
 import { loadConfig } from '../src/common/config/app-config';
 

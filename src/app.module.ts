@@ -2,11 +2,11 @@ import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { PassportModule } from '@nestjs/passport';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AlertingModule } from './alerting/alerting.module';
+import { AuthModule } from './common/auth/auth.module';
 import { GqlAuthGuard } from './common/auth/gql-auth.guard';
-import { JwtStrategy } from './common/auth/jwt.strategy';
+import { TokenVerifier } from './common/auth/token-verifier';
 import { AppConfig } from './common/config/app-config';
 import { CoreConfigModule } from './common/config/config.module';
 import { ComplexityPlugin } from './common/graphql/complexity.plugin';
@@ -27,16 +27,15 @@ export const FEATURE_MODULES = [StorageModule, IngestionModule, HeartbeatModule,
     CoreConfigModule,
     PubSubModule,
     ScheduleModule.forRoot(),
-    PassportModule,
+    AuthModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [AppConfig],
+      inject: [AppConfig, TokenVerifier],
       useFactory: graphqlOptions,
     }),
     ...FEATURE_MODULES,
   ],
   providers: [
-    JwtStrategy,
     ComplexityPlugin,
     { provide: APP_GUARD, useClass: GqlAuthGuard },
     { provide: APP_FILTER, useClass: GraphQLErrorFilter },

@@ -145,7 +145,7 @@ describe('ingestBatch and trends (HTTP, real database)', () => {
       agent,
     );
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(res.errors?.[0].extensions?.argumentPath).toBe('batch.batch');
+    expect(res.errors?.[0].extensions?.argumentPath).toBe('batch');
     expect(res.errors?.[0].message).toMatch(/limit is 20000/);
   });
 

@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { PubSubEngine } from 'graphql-subscriptions';
 import { randomUUID } from 'node:crypto';
 import { concatMap, Subscription } from 'rxjs';
-import { badInput } from '../common/graphql/errors';
 import { PUB_SUB } from '../common/pubsub/pubsub.module';
 import { AgentRegistry } from '../heartbeat/agent-registry';
 import { AgentHealthChange } from '../heartbeat/agent-state';
 import { AgentStatus } from '../heartbeat/agent-status';
 import { AlertRepository } from '../storage/repositories/alert.repository';
 import { AlertDoc } from '../storage/schemas/alert.schema';
+import { InvalidAlertQuery } from './alerting.errors';
 import { Alert, AlertEvent, AlertsArgs, AlertState, Severity } from './models/alert.model';
 
 /** Built-in rules on agent health. One alert per subject (an agent, or a label group for partitions) while it lasts. */
@@ -47,7 +47,7 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
 
   async list(args: AlertsArgs): Promise<Alert[]> {
     const first = args.first ?? 100;
-    if (!Number.isInteger(first) || first < 1 || first > 500) throw badInput('first must be 1..500', 'first');
+    if (!Number.isInteger(first) || first < 1 || first > 500) throw new InvalidAlertQuery('first must be 1..500', 'first');
     const docs = await this.alerts.list(args.environment, args.state ?? undefined, first);
     return docs.map(toAlert);
   }

@@ -1,4 +1,5 @@
-import { BatchRejected, BatchValidator } from './batch-validator';
+import { BatchValidator } from './batch-validator';
+import { BatchRejected } from './ingestion.errors';
 
 const NOW = 1_800_000_000_000;
 const validator = new BatchValidator({ maxItems: 10, maxSamples: 100, maxPastMs: 3_600_000, maxFutureMs: 600_000, maxErrors: 3 });
@@ -90,5 +91,17 @@ describe('BatchValidator', () => {
     } catch (error) {
       expect((error as BatchRejected).path).toBe(path);
     }
+  });
+
+  it('names a refused field from the batch argument, and the batch itself as just "batch"', () => {
+    const argumentPath = (batch: Parameters<typeof validator.validate>[0]) => {
+      try {
+        validator.validate(batch, NOW);
+      } catch (error) {
+        return (error as BatchRejected).extensions.argumentPath;
+      }
+    };
+    expect(argumentPath({ environment: 'bad env' })).toBe('batch.environment');
+    expect(argumentPath({ environment: 'prod', heartbeats: Array.from({ length: 11 }, () => ({ agentId: 'a' })) })).toBe('batch');
   });
 });

@@ -1,5 +1,23 @@
 import type { HeartbeatReport, Label } from '../heartbeat/agent-state';
 import type { HeartbeatInput, SampleInput, SeriesInput, TelemetryBatchInput } from './dto/telemetry-batch.input';
+import {
+  AGENT_STATUSES,
+  isAgentId,
+  isAgentStatus,
+  isInterval,
+  isLabelName,
+  isLabelValue,
+  isMetric,
+  isPercent,
+  isVersion,
+  MAX_AGENT_ID,
+  MAX_LABEL_VALUE,
+  MAX_LABELS,
+  MAX_VERSION,
+} from './field-rules';
+import { checkWholeBatch, IngestLimits } from './ingest-limits';
+import { BATCH_PATH } from './ingestion.errors';
+import { SeriesGrouping, sortLabels, ValidSeries } from './row-sample-grouping';
 
 export interface IngestIssue {
   path: string;
@@ -10,15 +28,6 @@ export interface IngestIssue {
 /** A heartbeat that passed every check, as the registry takes it. */
 export type ValidHeartbeat = HeartbeatReport;
 
-/** The accepted samples of one series, in arrival order. */
-export interface ValidSeries {
-  agentId: string;
-  metric: string;
-  labels: Label[];
-  timestamps: number[];
-  values: number[];
-}
-
 export interface ValidatedBatch {
   heartbeats: ValidHeartbeat[];
   series: ValidSeries[];
@@ -28,43 +37,12 @@ export interface ValidatedBatch {
   errors: IngestIssue[];
 }
 
-export interface IngestLimits {
-  maxItems: number;
-  maxSamples: number;
-  /** Oldest accepted timestamp, as an age in ms (samples older than raw retention would be deleted at once). */
-  maxPastMs: number;
-  maxFutureMs: number;
-  maxErrors: number;
-}
-
-/** Thrown when the batch as a whole cannot be taken (too big, bad environment): nothing is applied. */
-export class BatchRejected extends Error {
-  constructor(
-    readonly path: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const AGENT_STATUSES = ['ok', 'degraded', 'error'] as const;
-const ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const METRIC = /^[A-Za-z_][A-Za-z0-9_.:/-]{0,199}$/;
-const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-const MAX_AGENT_ID = 128;
-const MAX_BATCH_ID = 128;
-const MAX_LABELS = 32;
-const MAX_LABEL_VALUE = 256;
-const MAX_VERSION = 64;
-
 /**
  * Checks every item of a telemetry batch and keeps what is valid. Whole-batch
- * problems throw BatchRejected; item problems become IngestIssues with a path
- * and a code, and only the bad sample (or the bad item, when its shape is wrong)
- * is dropped. Row samples are grouped into series here, so the write path only
- * ever sees columnar data.
+ * problems throw BatchRejected (ingest-limits); item problems (field-rules) become
+ * IngestIssues with a path and a code, and only the bad sample (or the bad item,
+ * when its shape is wrong) is dropped. Accepted samples are grouped into series
+ * (row-sample-grouping), so the write path only ever sees columnar data.
  */
 export class BatchValidator {
   constructor(private readonly limits: IngestLimits) {}
@@ -74,37 +52,19 @@ export class BatchValidator {
     now: number,
     mayIngestFor: (agentId: string) => boolean = () => true,
   ): ValidatedBatch {
-    this.checkWhole(batch);
+    checkWholeBatch(batch, this.limits);
     const run = new ValidationRun(this.limits, now, mayIngestFor);
     (batch.heartbeats ?? []).forEach((hb, i) => run.heartbeat(hb, `heartbeats[${i}]`));
     (batch.series ?? []).forEach((s, i) => run.series(s, `series[${i}]`));
     (batch.samples ?? []).forEach((s, i) => run.sample(s, `samples[${i}]`));
     return run.result();
   }
-
-  private checkWhole(batch: TelemetryBatchInput): void {
-    if (!ENVIRONMENT.test(batch.environment)) {
-      throw new BatchRejected('environment', 'environment must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
-    }
-    if (batch.batchId != null && (batch.batchId.length === 0 || batch.batchId.length > MAX_BATCH_ID)) {
-      throw new BatchRejected('batchId', `batchId must be 1-${MAX_BATCH_ID} characters`);
-    }
-    const items = (batch.heartbeats?.length ?? 0) + (batch.series?.length ?? 0) + (batch.samples?.length ?? 0);
-    if (items > this.limits.maxItems) {
-      throw new BatchRejected('batch', `batch has ${items} items; the limit is ${this.limits.maxItems}: split it`);
-    }
-    let samples = batch.samples?.length ?? 0;
-    for (const s of batch.series ?? []) samples += s.values.length;
-    if (samples > this.limits.maxSamples) {
-      throw new BatchRejected('batch', `batch has ${samples} samples; the limit is ${this.limits.maxSamples}: split it`);
-    }
-  }
 }
 
 /** The state of validating one batch. */
 class ValidationRun {
   private readonly heartbeats: ValidHeartbeat[] = [];
-  private readonly seriesByKey = new Map<string, ValidSeries>();
+  private readonly grouping = new SeriesGrouping();
   private readonly errors: IngestIssue[] = [];
   private errorCount = 0;
   private accepted = 0;
@@ -126,12 +86,12 @@ class ValidationRun {
     const ok =
       this.checkAgent(hb.agentId, path) &&
       (hb.timestamp == null || this.checkTimestamp(hb.timestamp, `${path}.timestamp`)) &&
-      (hb.intervalSeconds == null || this.check(hb.intervalSeconds >= 1 && hb.intervalSeconds <= 60, `${path}.intervalSeconds`, 'OUT_OF_RANGE', 'intervalSeconds must be 1..60')) &&
-      (hb.status == null || this.check((AGENT_STATUSES as readonly string[]).includes(hb.status), `${path}.status`, 'INVALID_VALUE', `status must be one of ${AGENT_STATUSES.join(', ')}`)) &&
+      (hb.intervalSeconds == null || this.check(isInterval(hb.intervalSeconds), `${path}.intervalSeconds`, 'OUT_OF_RANGE', 'intervalSeconds must be 1..60')) &&
+      (hb.status == null || this.check(isAgentStatus(hb.status), `${path}.status`, 'INVALID_VALUE', `status must be one of ${AGENT_STATUSES.join(', ')}`)) &&
       this.checkPercent(hb.cpu, `${path}.cpu`) &&
       this.checkPercent(hb.memory, `${path}.memory`) &&
       this.checkPercent(hb.disk, `${path}.disk`) &&
-      (hb.version == null || this.check(hb.version.length <= MAX_VERSION && !CONTROL_CHARS.test(hb.version), `${path}.version`, 'TOO_LONG', `version must be at most ${MAX_VERSION} printable characters`)) &&
+      (hb.version == null || this.check(isVersion(hb.version), `${path}.version`, 'TOO_LONG', `version must be at most ${MAX_VERSION} printable characters`)) &&
       (hb.labels == null || this.checkLabels(hb.labels, `${path}.labels`) !== undefined);
     if (!ok) {
       this.rejectedHeartbeats++;
@@ -161,7 +121,7 @@ class ValidationRun {
       this.rejected += count;
       return;
     }
-    const target = this.target(input.agentId, input.metric, labels);
+    const target = this.grouping.target(input.agentId, input.metric, labels);
     if (target.values.length === 0 && this.allValid(input.timestamps, input.values)) {
       // The common case: the series is taken as sent, without copying a sample.
       target.timestamps = input.timestamps;
@@ -198,7 +158,7 @@ class ValidationRun {
       this.rejected++;
       return;
     }
-    const target = this.target(input.agentId, input.metric, labels);
+    const target = this.grouping.target(input.agentId, input.metric, labels);
     target.timestamps.push(Math.round(t));
     target.values.push(input.value);
     this.accepted++;
@@ -207,14 +167,14 @@ class ValidationRun {
   result(): ValidatedBatch {
     if (this.errorCount > this.errors.length) {
       this.errors.push({
-        path: 'batch',
+        path: BATCH_PATH,
         code: 'TOO_MANY_ERRORS',
         message: `${this.errorCount - this.errors.length} more errors were not listed`,
       });
     }
     return {
       heartbeats: this.heartbeats,
-      series: [...this.seriesByKey.values()].filter((s) => s.values.length > 0),
+      series: this.grouping.series(),
       acceptedSamples: this.accepted,
       rejectedSamples: this.rejected,
       rejectedHeartbeats: this.rejectedHeartbeats,
@@ -222,20 +182,9 @@ class ValidationRun {
     };
   }
 
-  /** Samples of the same series (agent, metric, labels) within one batch share one target. */
-  private target(agentId: string, metric: string, labels: Label[]): ValidSeries {
-    const key = seriesKey(agentId, metric, labels);
-    let series = this.seriesByKey.get(key);
-    if (series === undefined) {
-      series = { agentId, metric, labels, timestamps: [], values: [] };
-      this.seriesByKey.set(key, series);
-    }
-    return series;
-  }
-
   private checkSeriesIdentity(input: { agentId: string; metric: string; labels?: Label[] | null }, path: string): Label[] | undefined {
     if (!this.checkAgent(input.agentId, path)) return undefined;
-    if (!this.check(METRIC.test(input.metric), `${path}.metric`, 'INVALID_NAME', 'metric must match [A-Za-z_][A-Za-z0-9_.:/-]{0,199}')) {
+    if (!this.check(isMetric(input.metric), `${path}.metric`, 'INVALID_NAME', 'metric must match [A-Za-z_][A-Za-z0-9_.:/-]{0,199}')) {
       return undefined;
     }
     return input.labels == null ? [] : this.checkLabels(input.labels, `${path}.labels`);
@@ -243,12 +192,8 @@ class ValidationRun {
 
   private checkAgent(agentId: string, path: string): boolean {
     return (
-      this.check(
-        agentId.length > 0 && agentId.length <= MAX_AGENT_ID && !CONTROL_CHARS.test(agentId),
-        `${path}.agentId`,
-        'INVALID_ID',
-        `agentId must be 1-${MAX_AGENT_ID} printable characters`,
-      ) && this.check(this.mayIngestFor(agentId), `${path}.agentId`, 'FORBIDDEN', `token may not ingest for agent "${agentId}"`)
+      this.check(isAgentId(agentId), `${path}.agentId`, 'INVALID_ID', `agentId must be 1-${MAX_AGENT_ID} printable characters`) &&
+      this.check(this.mayIngestFor(agentId), `${path}.agentId`, 'FORBIDDEN', `token may not ingest for agent "${agentId}"`)
     );
   }
 
@@ -258,9 +203,9 @@ class ValidationRun {
     for (let i = 0; i < labels.length; i++) {
       const { name, value } = labels[i];
       const ok =
-        this.check(LABEL_NAME.test(name), `${path}[${i}].name`, 'INVALID_NAME', 'label name must match [A-Za-z_][A-Za-z0-9_.-]{0,63}') &&
+        this.check(isLabelName(name), `${path}[${i}].name`, 'INVALID_NAME', 'label name must match [A-Za-z_][A-Za-z0-9_.-]{0,63}') &&
         this.check(!seen.has(name), `${path}[${i}].name`, 'DUPLICATE_LABEL', `label "${name}" appears twice`) &&
-        this.check(value.length <= MAX_LABEL_VALUE && !CONTROL_CHARS.test(value), `${path}[${i}].value`, 'TOO_LONG', `label value must be at most ${MAX_LABEL_VALUE} printable characters`);
+        this.check(isLabelValue(value), `${path}[${i}].value`, 'TOO_LONG', `label value must be at most ${MAX_LABEL_VALUE} printable characters`);
       if (!ok) return undefined;
       seen.add(name);
     }
@@ -292,7 +237,7 @@ class ValidationRun {
   }
 
   private checkPercent(value: number | null | undefined, path: string): boolean {
-    return value == null || this.check(Number.isFinite(value) && value >= 0 && value <= 100, path, 'OUT_OF_RANGE', 'must be a percentage 0..100');
+    return value == null || this.check(isPercent(value), path, 'OUT_OF_RANGE', 'must be a percentage 0..100');
   }
 
   private check(ok: boolean, path: string, code: string, message: string): boolean {
@@ -304,15 +249,4 @@ class ValidationRun {
     this.errorCount++;
     if (this.errors.length < this.limits.maxErrors) this.errors.push({ path, code, message });
   }
-}
-
-function sortLabels(labels: Label[]): Label[] {
-  return labels.map(({ name, value }) => ({ name, value })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** Identity of a series; labels must already be sorted. */
-export function seriesKey(agentId: string, metric: string, labels: Label[]): string {
-  let key = `${agentId}\u0000${metric}`;
-  for (const l of labels) key += `\u0000${l.name}\u0001${l.value}`;
-  return key;
 }

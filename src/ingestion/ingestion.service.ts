@@ -2,12 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Principal } from '../common/auth/principal';
 import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
-import { badInput, unavailable } from '../common/graphql/errors';
 import { LiveAggregatesService } from '../dashboard/live/live-aggregates.service';
 import { AgentRegistry } from '../heartbeat/agent-registry';
 import { TimeSeriesStore } from '../storage/timeseries/time-series-store';
-import { BatchRejected, BatchValidator, ValidatedBatch } from './batch-validator';
+import { BatchValidator, ValidatedBatch } from './batch-validator';
 import { TelemetryBatchInput } from './dto/telemetry-batch.input';
+import { StorageUnavailable } from './ingestion.errors';
 import { IngestResult } from './models/ingest-result.model';
 
 /**
@@ -40,13 +40,7 @@ export class IngestionService {
 
   async ingest(batch: TelemetryBatchInput, principal: Principal): Promise<IngestResult> {
     const now = this.clock.now();
-    let validated: ValidatedBatch;
-    try {
-      validated = this.validator.validate(batch, now, (agentId) => principal.canIngestFor(agentId));
-    } catch (error) {
-      if (error instanceof BatchRejected) throw badInput(error.message, `batch.${error.path}`);
-      throw error;
-    }
+    const validated = this.validator.validate(batch, now, (agentId) => principal.canIngestFor(agentId));
     const batchId = batch.batchId ?? undefined;
     if (batchId === undefined) return this.apply(batch.environment, undefined, validated, now);
 
@@ -93,7 +87,7 @@ export class IngestionService {
       return await write();
     } catch (error) {
       this.logger.warn(`Storage write failed: ${(error as Error).message}`);
-      throw unavailable('Storage is unavailable; nothing was acknowledged. Retry the batch with the same batchId.');
+      throw new StorageUnavailable();
     }
   }
 }

@@ -1,9 +1,9 @@
 import { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { GraphQLError } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { AppConfig } from '../config/app-config';
-import { badInput } from './errors';
 
 /** Refuses operations whose estimated cost exceeds GRAPHQL_MAX_COST (list fields multiply by their page size). */
 @Plugin()
@@ -32,7 +32,7 @@ export class ComplexityPlugin implements ApolloServerPlugin {
           return;
         }
         if (cost > maxCost) {
-          throw badInput(`Query cost ${cost} exceeds the limit of ${maxCost}; request fewer items or fields`);
+          throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; request fewer items or fields`, { extensions: { code: 'BAD_USER_INPUT' } });
         }
       },
     };

@@ -2,6 +2,7 @@ import { ApolloDriverConfig } from '@nestjs/apollo';
 import depthLimit from 'graphql-depth-limit';
 import { DocumentNode, GraphQLFormattedError, GraphQLSchema, specifiedRules, validate } from 'graphql';
 import { authenticateConnection, requestFromConnection } from '../auth/connection-auth';
+import { TokenVerifier } from '../auth/token-verifier';
 import { AppConfig } from '../config/app-config';
 
 /**
@@ -10,7 +11,7 @@ import { AppConfig } from '../config/app-config';
  * subscriptions, token check on WebSocket connect, and errors that always
  * carry extensions.code.
  */
-export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): ApolloDriverConfig {
   const depthRule = depthLimit(config.GRAPHQL_MAX_DEPTH);
   return {
     autoSchemaFile: true,
@@ -23,7 +24,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     subscriptions: {
       'graphql-ws': {
         path: '/graphql',
-        onConnect: authenticateConnection(config),
+        onConnect: authenticateConnection(verifier),
         // Nest's type omits graphql-ws's `validate`, but passes every option through to useServer.
         ...{ validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, depthRule]) },
       },

@@ -1,10 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { createSecretKey, KeyObject } from 'node:crypto';
-import { verify } from 'jsonwebtoken';
-import { JWT_ALGORITHMS } from '../../common/auth/jwt.strategy';
-import { parseClaims, Principal } from '../../common/auth/principal';
-import { AppConfig } from '../../common/config/app-config';
+import { Principal } from '../../common/auth/principal';
+import { TokenVerifier } from '../../common/auth/token-verifier';
 import { IngestionService } from '../ingestion.service';
 import { isPlainTelemetryBatch } from './batch-shape';
 import { IngestOperationMatcher, projectResult } from './ingest-operation';
@@ -23,15 +20,11 @@ import { IngestOperationMatcher, projectResult } from './ingest-operation';
 @Injectable()
 export class IngestFastPathMiddleware implements NestMiddleware {
   private readonly matcher = new IngestOperationMatcher();
-  /** A key object: given the string, jsonwebtoken would derive one for every request. */
-  private readonly secret: KeyObject;
 
   constructor(
-    config: AppConfig,
+    private readonly verifier: TokenVerifier,
     private readonly ingestion: IngestionService,
-  ) {
-    this.secret = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
-  }
+  ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
     const body = req.body as { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown } | undefined;
@@ -49,11 +42,10 @@ export class IngestFastPathMiddleware implements NestMiddleware {
     );
   }
 
-  private principal(header: string | undefined): Principal | undefined {
-    if (header === undefined || !header.startsWith('Bearer ')) return undefined;
+  /** The caller, or undefined when the token is refused: Apollo then answers the refusal. */
+  private principal(authorization: string | undefined): Principal | undefined {
     try {
-      const claims = parseClaims(verify(header.slice(7), this.secret, { algorithms: [...JWT_ALGORITHMS] }));
-      return typeof claims === 'string' ? undefined : new Principal(claims);
+      return this.verifier.principal(authorization);
     } catch {
       return undefined;
     }
