@@ -4,6 +4,7 @@ import { PubSubEngine } from 'graphql-subscriptions';
 import { Subject } from 'rxjs';
 import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
+import { javaStringHash32 } from '../common/hash/string-hash';
 import { PUB_SUB } from '../common/pubsub/pubsub.module';
 import { AgentEventRepository } from '../storage/repositories/agent-event.repository';
 import { AgentSnapshotShard, AgentStateRepository } from '../storage/repositories/agent-state.repository';
@@ -280,8 +281,4 @@ function readings(report: HeartbeatReport): Partial<AgentState> {
 
 const partitionKey = (environment: string, group: string) => `${environment}\u0000${group}`;
 
-function shardOf(agentId: string): number {
-  let hash = 0;
-  for (let i = 0; i < agentId.length; i++) hash = (hash * 31 + agentId.charCodeAt(i)) | 0;
-  return (hash >>> 0) % SHARDS;
-}
+const shardOf = (agentId: string): number => javaStringHash32(agentId) % SHARDS;

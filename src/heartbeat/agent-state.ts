@@ -1,9 +1,5 @@
+import type { Label } from '../common/labels/label';
 import { AgentStatus } from './agent-status';
-
-export interface Label {
-  name: string;
-  value: string;
-}
 
 /** One accepted heartbeat, as ingestion hands it over. */
 export interface HeartbeatReport {

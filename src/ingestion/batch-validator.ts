@@ -1,4 +1,5 @@
-import type { HeartbeatReport, Label } from '../heartbeat/agent-state';
+import type { Label } from '../common/labels/label';
+import type { HeartbeatReport } from '../heartbeat/agent-state';
 import type { HeartbeatInput, SampleInput, SeriesInput, TelemetryBatchInput } from './dto/telemetry-batch.input';
 import {
   AGENT_STATUSES,

@@ -10,11 +10,6 @@ export class DatabaseServer implements OnApplicationShutdown {
 
   constructor(private readonly config: AppConfig) {}
 
-  /** The external server's URI; undefined for the embedded one, which stops with the service. */
-  get externalUri(): string | undefined {
-    return this.config.MONGODB_URI;
-  }
-
   async uri(): Promise<string> {
     if (this.config.MONGODB_URI !== undefined) return this.config.MONGODB_URI;
     if (this.embedded === undefined) {

@@ -8,7 +8,6 @@ import { TokenClaims } from '../../src/common/auth/principal';
 import { ManualClock } from '../../src/common/clock/clock';
 import { AppConfig, loadConfig } from '../../src/common/config/app-config';
 import { listenInProcess } from './in-process-app';
-import { DatabaseServer } from '../../src/storage/database-server';
 
 export const TEST_SECRET = 'vitals-test-secret-0123456789';
 
@@ -88,7 +87,7 @@ export class TestApp {
 
   async stop(options: { keepDatabase?: boolean } = {}): Promise<void> {
     await Promise.all(this.sockets.map((s) => s.dispose()));
-    const uri = this.get(DatabaseServer).externalUri;
+    const uri = this.get(AppConfig).MONGODB_URI;
     await this.app.close();
     if (options.keepDatabase || uri === undefined) return;
     const connection = await createConnection(uri, { dbName: this.database }).asPromise();

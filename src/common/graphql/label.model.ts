@@ -1,13 +1,14 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
+import type { Label as EngineLabel } from '../labels/label';
 
 @InputType()
-export class LabelInput {
+export class LabelInput implements EngineLabel {
   @Field() name!: string;
   @Field() value!: string;
 }
 
 @ObjectType()
-export class Label {
+export class Label implements EngineLabel {
   @Field() name!: string;
   @Field() value!: string;
 }

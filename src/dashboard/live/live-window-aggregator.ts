@@ -1,3 +1,4 @@
+import { bucketStart } from '../../common/time/bucket-start';
 import { addSample, Aggregate, emptyAggregate } from '../aggregate';
 
 /** A window whose end has passed: the per-agent aggregates of one (environment, metric). */
@@ -64,7 +65,7 @@ export class LiveWindowAggregator {
     let currentStart = NaN;
     let current: Aggregate | undefined;
     for (let i = 0; i < timestamps.length; i++) {
-      const start = Math.floor(timestamps[i] / this.windowMs) * this.windowMs;
+      const start = bucketStart(timestamps[i], this.windowMs);
       if (start < this.closedBefore) continue;
       if (start !== currentStart) {
         currentStart = start;
@@ -76,7 +77,7 @@ export class LiveWindowAggregator {
 
   /** Closes every window whose end + grace is at or before `now`, oldest first. */
   close(now: number): ClosedWindow[] {
-    const closeBefore = Math.floor((now - this.graceMs) / this.windowMs) * this.windowMs;
+    const closeBefore = bucketStart(now - this.graceMs, this.windowMs);
     if (closeBefore <= this.closedBefore) return [];
     this.closedBefore = closeBefore;
     const closed: ClosedWindow[] = [];

@@ -1,4 +1,4 @@
-import { Label } from '../agent-state';
+import type { Label } from '../../common/labels/label';
 import { AgentStatus } from '../agent-status';
 import {
   AdaptiveHealthClassifier,

@@ -1,4 +1,5 @@
-import { AgentState, Label } from '../agent-state';
+import type { Label } from '../../common/labels/label';
+import { AgentState } from '../agent-state';
 import { AgentStatus } from '../agent-status';
 import { InterArrivalWindow } from './inter-arrival-window';
 

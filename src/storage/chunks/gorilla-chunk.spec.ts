@@ -355,7 +355,11 @@ describe('ChunkAppender / ChunkIterator', () => {
     expect(it.seek(20)).toBe(true); // already there
     expect(it.v).toBe(2);
     expect(it.seek(21)).toBe(true);
-    expect([it.t, it.v, it.remaining]).toEqual([30, 4, 1]);
+    expect([it.t, it.v]).toEqual([30, 4]);
+    // One sample left after it.
+    expect(it.next()).toBe(true);
+    expect(it.t).toBe(40);
+    expect(it.next()).toBe(false);
     expect(it.seek(41)).toBe(false);
 
     it.reset(a);

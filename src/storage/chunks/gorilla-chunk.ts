@@ -307,11 +307,6 @@ export class ChunkIterator {
     return this.total;
   }
 
-  /** Samples not yet returned by `next()`. */
-  get remaining(): number {
-    return this.total - this.index;
-  }
-
   /** Moves to the next sample; false at the end. Throws a RangeError on corrupt input. */
   next(): boolean {
     if (this.index >= this.total) return false;

@@ -6,12 +6,12 @@ import { freePort } from '../../common/net/free-port';
 
 const execFileAsync = promisify(execFile);
 
-/** Where the project is: the nearest folder above this file holding package.json and tools/. */
-export function projectRoot(from: string = __dirname): string {
-  let dir = from;
+/** Where the project is: the nearest folder above this file holding tools/ferretdb (from src/ and from dist/ alike). */
+function projectRoot(): string {
+  let dir = __dirname;
   while (!existsSync(join(dir, 'tools', 'ferretdb', 'go.mod'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`Cannot find tools/ferretdb above ${from}`);
+    if (parent === dir) throw new Error(`Cannot find tools/ferretdb above ${__dirname}`);
     dir = parent;
   }
   return dir;
@@ -105,9 +105,8 @@ export interface RunningDatabase {
 export async function startEmbeddedFerretDb(
   dataDir: string,
   log: (message: string) => void = () => {},
-  root = projectRoot(),
 ): Promise<RunningDatabase> {
-  const binary = await ensureFerretDbBinary(root, log);
+  const binary = await ensureFerretDbBinary(projectRoot(), log);
   const dir = resolve(dataDir, 'ferretdb');
   mkdirSync(dir, { recursive: true });
   const port = await freePort();

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection, mongo } from 'mongoose';
 import { Manifest } from '../timeseries/part-catalog';
+import { tierOfId } from '../timeseries/part-id';
 import { collectionGenerations } from '../wal/group-commit';
-import { LedgerResult } from '../timeseries/wal-record';
+import { LedgerEntry } from '../timeseries/ingest-records';
 
 const WAL_PREFIX = 'sample_wal_';
 const MANIFESTS = 'series_manifests';
@@ -20,20 +21,14 @@ export interface PartDoc {
   data: Buffer;
 }
 
-export interface LedgerEntry {
-  environment: string;
-  batchId: string;
-  result: LedgerResult;
-}
-
 /**
  * The time-series engine's collections, all read and written by _id or dropped whole
  * (the embedded server answers only _id lookups from an index, and deletes slowly):
  * - `sample_wal_<generation>`: `{ _id: sequence, data: <group blob> }`, one per group commit,
  *   dropped once a checkpoint has saved the generation;
- * - `parts_<tier>` (raw, 1m, 1h, 1d): `{ _id: "<part id>#<page>", environment, metric, tier, from, to, data: <part blob> }`,
- *   where a part id starts with its tier;
- * - `series_manifests`: `{ _id: "<tier>|<env>|<metric>|<period start>", …, parts: <JSON> }`;
+ * - `parts_<tier>` (raw, 1m, 1h, 1d): `{ _id: <page id>, environment, metric, tier, from, to, data: <part blob> }`,
+ *   the tier read back from the id (ids: timeseries/part-id);
+ * - `series_manifests`: `{ _id: <manifest id>, …, parts: <JSON> }`;
  * - `ingest_ledger`: `{ _id: "g<generation>", at, entries: <JSON> }`, the batchIds a checkpoint saved.
  */
 @Injectable()
@@ -76,7 +71,7 @@ export class TimeSeriesRepository {
   }
 
   async findPart(id: string): Promise<Buffer | undefined> {
-    const doc = await this.connection.collection(partsCollection(tierOf(id))).findOne({ _id: id as never }, { projection: { data: 1 } });
+    const doc = await this.connection.collection(partsCollection(tierOfId(id))).findOne({ _id: id as never }, { projection: { data: 1 } });
     return doc === null ? undefined : Buffer.from((doc.data as mongo.Binary).buffer);
   }
 
@@ -84,7 +79,7 @@ export class TimeSeriesRepository {
   async deleteParts(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await Promise.all(
-      [...groupBy(ids, tierOf)].map(([tier, group]) =>
+      [...groupBy(ids, tierOfId)].map(([tier, group]) =>
         this.connection.collection(partsCollection(tier)).bulkWrite(group.map((id) => ({ deleteOne: { filter: { _id: id as never } } })), { ordered: false }),
       ),
     );
@@ -140,7 +135,6 @@ export class TimeSeriesRepository {
 
 /** Parts live in one collection per tier, so each tier's size on disk can be read apart. */
 export const partsCollection = (tier: string) => `parts_${tier}`;
-const tierOf = (partId: string) => partId.slice(0, partId.indexOf('|'));
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

@@ -1,5 +1,6 @@
+import { bucketOf } from '../../../test/support/rollup-buckets';
 import { seededRandom } from '../../../test/support/seeded-random';
-import { bucketStart, RollupBucket, SKETCH_RELATIVE_ACCURACY } from './rollup-bucket';
+import { RollupBucket, SKETCH_RELATIVE_ACCURACY } from './rollup-bucket';
 
 const MINUTE = 60_000;
 const NOW = 1_718_000_040_000;
@@ -39,32 +40,6 @@ function mixedValues(random: () => number, n: number): number[] {
   return values;
 }
 
-describe('bucketStart', () => {
-  it('floors to the bucket, for negative times too', () => {
-    expect(bucketStart(NOW + 59_999, MINUTE)).toBe(NOW);
-    expect(bucketStart(NOW, MINUTE)).toBe(NOW);
-    expect(bucketStart(0, MINUTE)).toBe(0);
-    expect(bucketStart(-1, MINUTE)).toBe(-MINUTE);
-    expect(bucketStart(-MINUTE, MINUTE)).toBe(-MINUTE);
-    expect(bucketStart(-MINUTE - 1, MINUTE)).toBe(-2 * MINUTE);
-    expect(bucketStart(1234, 1)).toBe(1234);
-  });
-
-  it('is exact for times near 2^53 and for fractional times', () => {
-    const t = 9_007_199_254_740_000 - 1; // a safe integer just below a multiple of 60 000
-    expect(bucketStart(t, MINUTE)).toBe(t - (MINUTE - 1));
-    expect(bucketStart(-t, MINUTE)).toBe(-t - 1);
-    expect(bucketStart(NOW + 0.5, MINUTE)).toBe(NOW);
-    expect(bucketStart(NOW - 0.5, MINUTE)).toBe(NOW - MINUTE);
-    expect(bucketStart(-0.5, MINUTE)).toBe(-MINUTE);
-  });
-
-  it('throws a RangeError for a width that is not a positive integer or a non-finite time', () => {
-    for (const width of [0, -MINUTE, 1.5, NaN, Infinity]) expect(() => bucketStart(NOW, width)).toThrow(RangeError);
-    expect(() => bucketStart(NaN, MINUTE)).toThrow(RangeError);
-  });
-});
-
 describe('RollupBucket', () => {
   it('starts empty: no quantiles, min +Infinity, max -Infinity', () => {
     const bucket = new RollupBucket(NOW);
@@ -74,16 +49,16 @@ describe('RollupBucket', () => {
   });
 
   it('aggregates count, sum, min and max', () => {
-    const bucket = RollupBucket.of(NOW, [3, -1.5, 10, 0]);
+    const bucket = bucketOf(NOW, [3, -1.5, 10, 0]);
     expect([bucket.count, bucket.sum, bucket.min, bucket.max]).toEqual([4, 11.5, -1.5, 10]);
   });
 
   it('creates no sketch while all samples are equal, and answers those quantiles exactly', () => {
-    const single = RollupBucket.of(NOW, [40.3]);
+    const single = bucketOf(NOW, [40.3]);
     expect(single.sketch).toBeUndefined();
     for (const q of QUANTILES) expect(single.quantile(q)).toBe(40.3);
 
-    const repeated = RollupBucket.of(NOW, [7, 7, 7]);
+    const repeated = bucketOf(NOW, [7, 7, 7]);
     expect(repeated.sketch).toBeUndefined();
     expect(repeated.quantile(0.5)).toBe(7);
 
@@ -99,13 +74,13 @@ describe('RollupBucket', () => {
       const positive = Array.from({ length: n }, () => Math.round((40 + (random() * 2 - 1) * 5) * 10) / 10);
       const negative = Array.from({ length: n }, () => -Math.exp(random() * 20 - 10));
       const mixed = mixedValues(random, n);
-      for (const values of [positive, negative, mixed]) expectWithinAccuracy(RollupBucket.of(NOW, values), values);
+      for (const values of [positive, negative, mixed]) expectWithinAccuracy(bucketOf(NOW, values), values);
     }
   });
 
   it('orders negative values correctly (the sketch stores their magnitudes)', () => {
     const values = [-1, -10, -100, -1000, -10000];
-    const bucket = RollupBucket.of(NOW, values);
+    const bucket = bucketOf(NOW, values);
     expect(bucket.quantile(0)).toBe(-10000);
     expect(bucket.quantile(1)).toBe(-1);
     expect(bucket.quantile(0.5)).toBeCloseTo(-100, 0);
@@ -114,14 +89,14 @@ describe('RollupBucket', () => {
 
   it('counts zeros (and -0) in the zero bin', () => {
     const values = [-2, 0, -0, 0, 0, 3];
-    const bucket = RollupBucket.of(NOW, values);
+    const bucket = bucketOf(NOW, values);
     expect(bucket.quantile(0.5)).toBe(0);
     expectWithinAccuracy(bucket, values);
   });
 
   it('keeps huge and tiny magnitudes, clamping a bin that overflows to the max', () => {
     const values = [Number.MAX_VALUE, -Number.MAX_VALUE, 1e300, -1e300, 1e-300, -1e-300, 1];
-    const bucket = RollupBucket.of(NOW, values);
+    const bucket = bucketOf(NOW, values);
     expect(bucket.quantile(1)).toBe(Number.MAX_VALUE);
     expect(bucket.quantile(0)).toBe(-Number.MAX_VALUE);
     expectWithinAccuracy(bucket, values);
@@ -129,12 +104,12 @@ describe('RollupBucket', () => {
 
     // The bin of Number.MAX_VALUE represents a value beyond it: Infinity before clamping.
     expect(bucket.sketch!.getValueAtQuantile(1)).toBe(Infinity);
-    const nearMax = RollupBucket.of(NOW, [1, Number.MAX_VALUE, Number.MAX_VALUE]);
+    const nearMax = bucketOf(NOW, [1, Number.MAX_VALUE, Number.MAX_VALUE]);
     expect(nearMax.quantile(0.5)).toBe(Number.MAX_VALUE);
   });
 
   it('throws a RangeError for non-finite samples, a bad quantile or a start that is not an integer', () => {
-    const bucket = RollupBucket.of(NOW, [1, 2]);
+    const bucket = bucketOf(NOW, [1, 2]);
     for (const v of [NaN, Infinity, -Infinity]) expect(() => bucket.add(v)).toThrow(RangeError);
     expect(bucket.count).toBe(2);
     for (const q of [-0.1, 1.1, NaN]) expect(() => bucket.quantile(q)).toThrow(RangeError);
@@ -147,8 +122,8 @@ describe('RollupBucket', () => {
       const values = mixedValues(random, 1 + Math.floor(random() * 300));
       // Cut into 3 parts, some possibly empty.
       const cuts = [random(), random()].map((x) => Math.floor(x * (values.length + 1))).sort((a, b) => a - b);
-      const parts = [values.slice(0, cuts[0]), values.slice(cuts[0], cuts[1]), values.slice(cuts[1])].map((p) => RollupBucket.of(NOW, p));
-      const all = RollupBucket.of(NOW, values);
+      const parts = [values.slice(0, cuts[0]), values.slice(cuts[0], cuts[1]), values.slice(cuts[1])].map((p) => bucketOf(NOW, p));
+      const all = bucketOf(NOW, values);
 
       const left = parts[0].clone();
       left.merge(parts[1]);
@@ -173,26 +148,26 @@ describe('RollupBucket', () => {
   });
 
   it('merges the negative store too (sketches-js 2.1.1 drops it in DDSketch.merge)', () => {
-    const a = RollupBucket.of(NOW, [-5, 3]);
-    a.merge(RollupBucket.of(NOW, [-10, -20]));
+    const a = bucketOf(NOW, [-5, 3]);
+    a.merge(bucketOf(NOW, [-10, -20]));
     expect(a.quantile(0)).toBeCloseTo(-20, 0);
     expectWithinAccuracy(a, [-5, 3, -10, -20]);
   });
 
   it('merges buckets of equal samples without creating a sketch until they differ', () => {
-    const a = RollupBucket.of(NOW, [5, 5]);
-    a.merge(RollupBucket.of(NOW, [5]));
+    const a = bucketOf(NOW, [5, 5]);
+    a.merge(bucketOf(NOW, [5]));
     expect(a.sketch).toBeUndefined();
     expect([a.count, a.sum]).toEqual([3, 15]);
 
-    a.merge(RollupBucket.of(NOW, [-5, -5]));
+    a.merge(bucketOf(NOW, [-5, -5]));
     expect(a.sketch?.count).toBe(5);
     expectWithinAccuracy(a, [5, 5, 5, -5, -5]);
-    expectSameQuantiles(a, RollupBucket.of(NOW, [5, 5, 5, -5, -5]));
+    expectSameQuantiles(a, bucketOf(NOW, [5, 5, 5, -5, -5]));
   });
 
   it('leaves the merged-in bucket unchanged and shares no sketch with it', () => {
-    const source = RollupBucket.of(NOW, [1, 2, 3]);
+    const source = bucketOf(NOW, [1, 2, 3]);
     const before = QUANTILES.map((q) => source.quantile(q));
     const empty = new RollupBucket(NOW);
     empty.merge(source);
@@ -208,19 +183,19 @@ describe('RollupBucket', () => {
   });
 
   it('throws a RangeError when merging buckets with different starts', () => {
-    const a = RollupBucket.of(NOW, [1]);
-    expect(() => a.merge(RollupBucket.of(NOW + MINUTE, [2]))).toThrow(RangeError);
+    const a = bucketOf(NOW, [1]);
+    expect(() => a.merge(bucketOf(NOW + MINUTE, [2]))).toThrow(RangeError);
     expect(a.count).toBe(1);
   });
 
   it('restore() refuses parts that contradict each other', () => {
-    const sketched = RollupBucket.of(NOW, [1, 2]).sketch!;
+    const sketched = bucketOf(NOW, [1, 2]).sketch!;
     expect(() => RollupBucket.restore({ start: NOW, count: 2, sum: 3, min: 1, max: 2 })).toThrow(/sketch/);
     expect(() => RollupBucket.restore({ start: NOW, count: 3, sum: 3, min: 1, max: 2 }, sketched)).toThrow(/sketch/);
     expect(() => RollupBucket.restore({ start: NOW, count: 2, sum: 3, min: 2, max: 1 }, sketched)).toThrow(RangeError);
     expect(() => RollupBucket.restore({ start: NOW, count: 1.5, sum: 3, min: 1, max: 1 })).toThrow(RangeError);
     expect(() => RollupBucket.restore({ start: NOW, count: 0, sum: 3, min: 1, max: 1 })).toThrow(RangeError);
     const restored = RollupBucket.restore({ start: NOW, count: 2, sum: 3, min: 1, max: 2 }, sketched);
-    expectSameQuantiles(restored, RollupBucket.of(NOW, [1, 2]));
+    expectSameQuantiles(restored, bucketOf(NOW, [1, 2]));
   });
 });

@@ -22,15 +22,6 @@ export interface RollupSummary {
   max: number;
 }
 
-/** Start of the bucket of width `bucketMs` that holds `t`: floors towards -Infinity, so also for t < 0. */
-export function bucketStart(t: number, bucketMs: number): number {
-  if (!Number.isSafeInteger(bucketMs) || bucketMs <= 0) throw new RangeError(`bucket width must be a positive integer, got ${bucketMs}`);
-  if (!Number.isFinite(t)) throw new RangeError(`bucketStart: t must be finite, got ${t}`);
-  // % and the subtraction are exact for any finite t, where t / bucketMs would round the quotient.
-  const r = t % bucketMs;
-  return r < 0 ? t - r - bucketMs : t - r;
-}
-
 /** A mergeable aggregate of the samples of one series in one time bucket. */
 export class RollupBucket {
   /** Epoch ms of the bucket start. */
@@ -50,12 +41,6 @@ export class RollupBucket {
   constructor(start: number) {
     if (!Number.isSafeInteger(start)) throw new RangeError(`bucket start must be an integer number of ms, got ${start}`);
     this.start = start;
-  }
-
-  static of(start: number, values: ArrayLike<number>): RollupBucket {
-    const bucket = new RollupBucket(start);
-    for (let i = 0; i < values.length; i++) bucket.add(values[i]);
-    return bucket;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { bucketOf } from '../../../test/support/rollup-buckets';
 import { seededRandom } from '../../../test/support/seeded-random';
 import { RollupBucket, SKETCH_RELATIVE_ACCURACY } from './rollup-bucket';
 import { decodeBuckets, encodeBuckets, FORMAT_VERSION, mergeBucketLists } from './rollup-codec';
@@ -40,7 +41,7 @@ function randomBuckets(random: () => number, n: number, first = NOW): { buckets:
   let start = first;
   for (let i = 0; i < n; i++) {
     const values = randomSamples(random);
-    buckets.push(RollupBucket.of(start, values));
+    buckets.push(bucketOf(start, values));
     samples.push(values);
     start += random() < 0.8 ? MINUTE * (1 + Math.floor(random() * 3)) : 1 + Math.floor(random() * 10 * MINUTE);
   }
@@ -89,20 +90,20 @@ describe('encodeBuckets / decodeBuckets', () => {
   });
 
   it('round-trips empty buckets', () => {
-    expectRoundTrip([new RollupBucket(NOW), RollupBucket.of(NOW + MINUTE, [1, 2]), new RollupBucket(NOW + 2 * MINUTE + 1)]);
+    expectRoundTrip([new RollupBucket(NOW), bucketOf(NOW + MINUTE, [1, 2]), new RollupBucket(NOW + 2 * MINUTE + 1)]);
   });
 
   it('stores a single-sample bucket as its value, with no sketch, in a few bytes', () => {
-    const buckets = [40.3, -7, 0, 1e300, 1 / 3].map((v, i) => RollupBucket.of(NOW + i * MINUTE, [v]));
+    const buckets = [40.3, -7, 0, 1e300, 1 / 3].map((v, i) => bucketOf(NOW + i * MINUTE, [v]));
     const bytes = expectRoundTrip(buckets);
     expect(decodeBuckets(bytes).every((b) => b.sketch === undefined)).toBe(true);
     // A minute after the previous: flags, start, count and the decimal 40.3 in 2 bytes.
-    const previous = RollupBucket.of(NOW - MINUTE, [1]);
+    const previous = bucketOf(NOW - MINUTE, [1]);
     expect(encodeBuckets([previous, buckets[0]]).length - encodeBuckets([previous]).length).toBe(5);
   });
 
   it('keeps -0: as a single sample it is min and max, and its sum is +0 as add() makes it', () => {
-    const decoded = decodeBuckets(encodeBuckets([RollupBucket.of(NOW, [-0]), RollupBucket.of(NOW + MINUTE, [-0, -0, 3])]));
+    const decoded = decodeBuckets(encodeBuckets([bucketOf(NOW, [-0]), bucketOf(NOW + MINUTE, [-0, -0, 3])]));
     expect(Object.is(decoded[0].min, -0) && Object.is(decoded[0].max, -0) && Object.is(decoded[0].sum, 0)).toBe(true);
     expect(Object.is(decoded[1].min, -0)).toBe(true);
   });
@@ -115,39 +116,39 @@ describe('encodeBuckets / decodeBuckets', () => {
       [Number.MAX_VALUE, -Number.MAX_VALUE, 1e300, 1e-300, -1e-300, 5e-324],
       [1e308, 1e308], // the sum overflows to Infinity
     ];
-    const buckets = samples.map((values, i) => RollupBucket.of(NOW + i * MINUTE, values));
+    const buckets = samples.map((values, i) => bucketOf(NOW + i * MINUTE, values));
     const decoded = decodeBuckets(expectRoundTrip(buckets));
     decoded.forEach((bucket, i) => expectWithinAccuracy(bucket, samples[i]));
     expect(decoded[4].sum).toBe(Infinity);
 
     // Denormals are zeros to the sketch: their quantiles fall back on the (exact) min.
-    const [denormals] = decodeBuckets(expectRoundTrip([RollupBucket.of(NOW, [1e-310, 2e-310, 3e-310])]));
+    const [denormals] = decodeBuckets(expectRoundTrip([bucketOf(NOW, [1e-310, 2e-310, 3e-310])]));
     expect([denormals.quantile(0.5), denormals.min, denormals.max]).toEqual([1e-310, 1e-310, 3e-310]);
   });
 
   it('round-trips a merged bucket whose sum is NaN (Infinity + -Infinity)', () => {
-    const bucket = RollupBucket.of(NOW, [1e308, 1e308]);
-    bucket.merge(RollupBucket.of(NOW, [-1e308, -1e308]));
+    const bucket = bucketOf(NOW, [1e308, 1e308]);
+    bucket.merge(bucketOf(NOW, [-1e308, -1e308]));
     expect(bucket.sum).toBeNaN();
     expectRoundTrip([bucket]);
   });
 
   it('handles starts before the epoch and gaps that are not whole minutes', () => {
     const starts = [-5 * MINUTE - 17, -MINUTE, 0, 1, MINUTE + 1, 2 ** 52, Number.MAX_SAFE_INTEGER];
-    expectRoundTrip(starts.map((start, i) => RollupBucket.of(start, [i, i + 0.5])));
-    expectRoundTrip([RollupBucket.of(-Number.MAX_SAFE_INTEGER, [1])]);
+    expectRoundTrip(starts.map((start, i) => bucketOf(start, [i, i + 0.5])));
+    expectRoundTrip([bucketOf(-Number.MAX_SAFE_INTEGER, [1])]);
   });
 
   it('throws a RangeError for unsorted or duplicate starts', () => {
-    const a = RollupBucket.of(NOW, [1]);
-    const b = RollupBucket.of(NOW + MINUTE, [2]);
+    const a = bucketOf(NOW, [1]);
+    const b = bucketOf(NOW + MINUTE, [2]);
     expect(() => encodeBuckets([b, a])).toThrow(/increasing starts/);
-    expect(() => encodeBuckets([a, RollupBucket.of(NOW, [3])])).toThrow(RangeError);
+    expect(() => encodeBuckets([a, bucketOf(NOW, [3])])).toThrow(RangeError);
   });
 
   it('rejects every truncation of a valid encoding with a clear error', () => {
     const random = seededRandom(5);
-    const buckets = [RollupBucket.of(NOW, cpuSamples(random)), RollupBucket.of(NOW + MINUTE, [-1, 0.5, -3e200]), RollupBucket.of(NOW + 2 * MINUTE, [0.1])];
+    const buckets = [bucketOf(NOW, cpuSamples(random)), bucketOf(NOW + MINUTE, [-1, 0.5, -3e200]), bucketOf(NOW + 2 * MINUTE, [0.1])];
     const bytes = encodeBuckets(buckets);
     for (let length = 0; length < bytes.length; length++) {
       expect(() => decodeBuckets(bytes.subarray(0, length))).toThrow(/^rollup buckets are truncated/);
@@ -155,7 +156,7 @@ describe('encodeBuckets / decodeBuckets', () => {
   });
 
   it('rejects trailing bytes, an unknown version and corrupt fields', () => {
-    const bytes = encodeBuckets([RollupBucket.of(NOW, [1, 2, 3])]);
+    const bytes = encodeBuckets([bucketOf(NOW, [1, 2, 3])]);
     expect(() => decodeBuckets(Uint8Array.from([...bytes, 0]))).toThrow(/after the last bucket/);
     expect(() => decodeBuckets(Uint8Array.from([FORMAT_VERSION + 1, 0]))).toThrow(/format version/);
     // One bucket: flags 0xff.
@@ -168,18 +169,18 @@ describe('encodeBuckets / decodeBuckets', () => {
 
   it('stays compact for realistic buckets', () => {
     const random = seededRandom(9);
-    const day = Array.from({ length: 1440 }, (_, i) => RollupBucket.of(NOW + i * MINUTE, cpuSamples(random)));
+    const day = Array.from({ length: 1440 }, (_, i) => bucketOf(NOW + i * MINUTE, cpuSamples(random)));
     // 60 CPU samples a minute: about 30 bytes a bucket (sum ~6, min and max 2 each, sketch ~17).
     expect(expectRoundTrip(day).length / day.length).toBeLessThan(32);
-    const sparse = Array.from({ length: 1440 }, (_, i) => RollupBucket.of(NOW + i * MINUTE, cpuSamples(random, 1)));
+    const sparse = Array.from({ length: 1440 }, (_, i) => bucketOf(NOW + i * MINUTE, cpuSamples(random, 1)));
     expect(expectRoundTrip(sparse).length / sparse.length).toBeLessThan(5.01);
   });
 });
 
 describe('mergeBucketLists', () => {
   it('interleaves disjoint lists and merges buckets with equal starts', () => {
-    const a = [RollupBucket.of(NOW, [1]), RollupBucket.of(NOW + 2 * MINUTE, [2, 3])];
-    const b = [RollupBucket.of(NOW + MINUTE, [4]), RollupBucket.of(NOW + 2 * MINUTE, [-5]), RollupBucket.of(NOW + 3 * MINUTE, [6])];
+    const a = [bucketOf(NOW, [1]), bucketOf(NOW + 2 * MINUTE, [2, 3])];
+    const b = [bucketOf(NOW + MINUTE, [4]), bucketOf(NOW + 2 * MINUTE, [-5]), bucketOf(NOW + 3 * MINUTE, [6])];
     const merged = mergeBucketLists(a, b);
     expect(merged.map((x) => [x.start, x.count, x.sum, x.min, x.max])).toEqual([
       [NOW, 1, 1, 1, 1],
@@ -187,19 +188,19 @@ describe('mergeBucketLists', () => {
       [NOW + 2 * MINUTE, 3, 0, -5, 3],
       [NOW + 3 * MINUTE, 1, 6, 6, 6],
     ]);
-    expectSameBucket(merged[2], RollupBucket.of(NOW + 2 * MINUTE, [2, 3, -5]));
+    expectSameBucket(merged[2], bucketOf(NOW + 2 * MINUTE, [2, 3, -5]));
   });
 
   it('leaves its inputs unchanged', () => {
-    const a = [RollupBucket.of(NOW, [1, 2])];
-    const b = [RollupBucket.of(NOW, [3, 4])];
+    const a = [bucketOf(NOW, [1, 2])];
+    const b = [bucketOf(NOW, [3, 4])];
     const merged = mergeBucketLists(a, b);
     merged[0].add(100);
     expect([a[0].count, b[0].count, merged[0].count]).toEqual([2, 2, 5]);
   });
 
   it('handles empty lists', () => {
-    const a = [RollupBucket.of(NOW, [1])];
+    const a = [bucketOf(NOW, [1])];
     expect(mergeBucketLists([], [])).toEqual([]);
     expect(mergeBucketLists(a, [])).toEqual(a);
     expect(mergeBucketLists([], a)).toEqual(a);
@@ -214,7 +215,7 @@ describe('mergeBucketLists', () => {
         for (let start = NOW; start < NOW + 30 * MINUTE; start += MINUTE) {
           if (random() < 0.5) continue;
           const values = cpuSamples(random, Math.floor(random() * 5)).map((v) => (random() < 0.2 ? -v : v));
-          buckets.push(RollupBucket.of(start, values));
+          buckets.push(bucketOf(start, values));
           all.set(start, [...(all.get(start) ?? []), ...values]);
         }
         return buckets;
@@ -222,7 +223,7 @@ describe('mergeBucketLists', () => {
       const merged = mergeBucketLists(lists[0], lists[1]);
       expect(merged.map((b) => b.start)).toEqual([...all.keys()].sort((x, y) => x - y));
       for (const bucket of merged) {
-        const expected = RollupBucket.of(bucket.start, all.get(bucket.start)!);
+        const expected = bucketOf(bucket.start, all.get(bucket.start)!);
         expect([bucket.count, bucket.min, bucket.max]).toEqual([expected.count, expected.min, expected.max]);
         expect(bucket.sum).toBeCloseTo(expected.sum, 9);
         expect(QUANTILES.map((q) => bucket.quantile(q))).toEqual(QUANTILES.map((q) => expected.quantile(q)));
@@ -233,7 +234,7 @@ describe('mergeBucketLists', () => {
   });
 
   it('throws a RangeError for an unsorted input', () => {
-    const unsorted = [RollupBucket.of(NOW + MINUTE, [1]), RollupBucket.of(NOW, [2])];
+    const unsorted = [bucketOf(NOW + MINUTE, [1]), bucketOf(NOW, [2])];
     expect(() => mergeBucketLists(unsorted, [])).toThrow(RangeError);
     expect(() => mergeBucketLists([], unsorted)).toThrow(RangeError);
   });

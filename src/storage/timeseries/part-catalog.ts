@@ -1,4 +1,5 @@
-import { ROLLUP_TIERS, Tier, TierName, TIERS } from './tiers';
+import { manifestId } from './part-id';
+import { periodStart, ROLLUP_TIERS, Tier, TierName, TIERS } from './tiers';
 
 /** One stored part: a blob of many series of one metric, in `pages` documents. */
 export interface PartEntry {
@@ -25,11 +26,6 @@ export interface Manifest {
   parts: PartEntry[];
 }
 
-export const manifestId = (tier: TierName, environment: string, metric: string, periodStart: number): string =>
-  `${tier}|${environment}|${metric}|${periodStart}`;
-
-export const pageIds = (part: PartEntry): string[] => Array.from({ length: part.pages }, (_, page) => `${part.id}#${page}`);
-
 /**
  * Which parts exist, kept in memory (a few hundred small manifests per metric) so that a
  * read finds its parts without asking the database, and fetches each by _id.
@@ -43,10 +39,6 @@ export class PartCatalog {
 
   all(): Manifest[] {
     return [...this.manifests.values()];
-  }
-
-  get(id: string): Manifest | undefined {
-    return this.manifests.get(id);
   }
 
   set(manifest: Manifest): void {
@@ -78,7 +70,7 @@ export class PartCatalog {
     const out: PartEntry[] = [];
     for (const t of tiers) {
       const ownTier = t === tier;
-      for (let start = Math.floor(from / t.periodMs) * t.periodMs; start < to; start += t.periodMs) {
+      for (let start = periodStart(from, t); start < to; start += t.periodMs) {
         for (const part of this.manifests.get(manifestId(t.name, environment, metric, start))?.parts ?? []) {
           if (!ownTier && part.rolledUp) continue;
           if (inMemory.has(part.generation) || part.to < from - t.bucketMs || part.from >= to) continue;

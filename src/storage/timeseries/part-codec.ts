@@ -1,47 +1,35 @@
+import { fnv1a32 } from '../../common/hash/string-hash';
+import type { Label } from '../../common/labels/label';
 import { getUvarint, putUvarint, uvarintLength } from '../chunks/varint';
-import { LabelDoc } from '../schemas/label.schema';
+import { frame, FrameReader } from './blob-framing';
 
 /** One series in a part: who it is and its encoded data (chunks, or rollup buckets). */
 export interface PartSeries {
   agentId: string;
-  labels: LabelDoc[];
+  labels: Label[];
   payload: Uint8Array;
 }
 
+type SeriesHeader = [agentId: string, labels: Label[], bytes: number];
+
 /**
- * A part: the data of many series of one metric, stored as one binary blob so the
- * database sees one field however many series it holds.
- *
- * Layout: uint32 header length, header (UTF-8 JSON: [agentId, labels, payload length][]),
- * then the payloads back to back. A reader parses the small header and slices out only
- * the series it wants.
+ * A part: the data of many series of one metric, stored as one framed blob (header
+ * [agentId, labels, payload length][]) so the database sees one field however many series it holds.
  */
 export function encodePart(series: PartSeries[]): Buffer {
-  const header = Buffer.from(JSON.stringify(series.map((s) => [s.agentId, s.labels, s.payload.length])), 'utf8');
-  const out = Buffer.allocUnsafe(4 + header.length + series.reduce((n, s) => n + s.payload.length, 0));
-  out.writeUInt32LE(header.length, 0);
-  header.copy(out, 4);
-  let at = 4 + header.length;
-  for (const s of series) {
-    out.set(s.payload, at);
-    at += s.payload.length;
-  }
-  return out;
+  return frame(
+    series.map((s) => [s.agentId, s.labels, s.payload.length] satisfies SeriesHeader),
+    series.map((s) => s.payload),
+  );
 }
 
 /** The series of a part, or only those of `agentIds`; throws on a truncated or corrupt blob. */
 export function decodePart(bytes: Uint8Array, agentIds?: ReadonlySet<string>): PartSeries[] {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buffer.length < 4) throw new Error('part is truncated: no header length');
-  const headerLength = buffer.readUInt32LE(0);
-  if (4 + headerLength > buffer.length) throw new Error('part is truncated: header runs past the end');
-  const header = JSON.parse(buffer.toString('utf8', 4, 4 + headerLength)) as [string, LabelDoc[], number][];
+  const reader = new FrameReader<SeriesHeader[]>(bytes, 'part');
   const out: PartSeries[] = [];
-  let at = 4 + headerLength;
-  for (const [agentId, labels, length] of header) {
-    if (at + length > buffer.length) throw new Error(`part is truncated: series ${agentId} runs past the end`);
-    if (agentIds === undefined || agentIds.has(agentId)) out.push({ agentId, labels, payload: buffer.subarray(at, at + length) });
-    at += length;
+  for (const [agentId, labels, length] of reader.header) {
+    const payload = reader.next(length, `series ${agentId}`);
+    if (agentIds === undefined || agentIds.has(agentId)) out.push({ agentId, labels, payload });
   }
   return out;
 }
@@ -72,9 +60,5 @@ export function decodeChunkList(payload: Uint8Array): Uint8Array[] {
 
 /** Which page of a part holds an agent's series: parts of many series are split into pages by agent. */
 export function pageOf(agentId: string, pages: number): number {
-  if (pages <= 1) return 0;
-  // FNV-1a: stable across processes and versions, unlike any built-in hash.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < agentId.length; i++) hash = Math.imul(hash ^ agentId.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % pages;
+  return pages <= 1 ? 0 : fnv1a32(agentId) % pages;
 }

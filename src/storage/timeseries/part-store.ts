@@ -3,7 +3,8 @@ import { LRUCache } from 'lru-cache';
 import { AppConfig } from '../../common/config/app-config';
 import { PartDoc, TimeSeriesRepository } from '../repositories/time-series.repository';
 import { decodePart, encodePart, pageOf, PartSeries } from './part-codec';
-import { Manifest, manifestId, PartCatalog, PartEntry, pageIds } from './part-catalog';
+import { Manifest, PartCatalog, PartEntry } from './part-catalog';
+import { manifestId, pageId, pageIds } from './part-id';
 import { Tier } from './tiers';
 
 /** A part is split into pages of about this size (a document may not exceed 16 MB). */
@@ -84,7 +85,7 @@ export class PartStore {
 
   /** The series of `part` (only those of `agentIds` when given), reading only the pages that hold them. */
   async read(part: PartEntry, agentIds?: ReadonlySet<string>): Promise<PartSeries[]> {
-    const pages = agentIds === undefined ? pageIds(part) : [...new Set([...agentIds].map((a) => `${part.id}#${pageOf(a, part.pages)}`))];
+    const pages = agentIds === undefined ? pageIds(part) : [...new Set([...agentIds].map((a) => pageId(part.id, pageOf(a, part.pages))))];
     const blobs = await Promise.all(pages.map((id) => this.page(id)));
     return blobs.flatMap((blob) => (blob === undefined ? [] : decodePart(blob, agentIds)));
   }
@@ -104,7 +105,7 @@ export class PartStore {
     for (const s of part.series) byPage[pageOf(s.agentId, pages)].push(s);
     byPage.forEach((series, page) =>
       docs.push({
-        _id: `${part.id}#${page}`,
+        _id: pageId(part.id, page),
         environment: part.environment,
         metric: part.metric,
         tier: part.tier.name,

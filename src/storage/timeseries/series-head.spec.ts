@@ -1,6 +1,7 @@
 import { seededRandom } from '../../../test/support/seeded-random';
 import { decodeChunk } from '../chunks/gorilla-chunk';
-import { Head, SeriesHead, SeriesSamples } from './series-head';
+import { SeriesSamples } from './ingest-records';
+import { Head, SeriesHead } from './series-head';
 import { periodStart, TIERS } from './tiers';
 
 const HOUR = 3_600_000;

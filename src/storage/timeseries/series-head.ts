@@ -1,16 +1,7 @@
+import type { Label } from '../../common/labels/label';
 import { ChunkAppender, ChunkIterator } from '../chunks/gorilla-chunk';
-import type { LedgerEntry } from '../repositories/time-series.repository';
-import { LabelDoc } from '../schemas/label.schema';
+import type { LedgerEntry, SeriesSamples } from './ingest-records';
 import { periodStart, TIERS } from './tiers';
-
-/** Samples of one series as ingestion hands them over (columnar, validated). */
-export interface SeriesSamples {
-  agentId: string;
-  metric: string;
-  labels: LabelDoc[];
-  timestamps: ArrayLike<number>;
-  values: ArrayLike<number>;
-}
 
 const RAW = TIERS.raw;
 /** Larger than Prometheus' 120: a chunk is cut at every checkpoint anyway, and longer ones spread the first sample's cost. */
@@ -31,7 +22,7 @@ export class SeriesHead {
     readonly environment: string,
     readonly metric: string,
     readonly agentId: string,
-    public labels: LabelDoc[],
+    public labels: Label[],
   ) {}
 
   /** Appends the samples; returns the growth in encoded bytes. */
@@ -68,7 +59,7 @@ export class SeriesHead {
   }
 }
 
-export const seriesKey = (environment: string, metric: string, agentId: string): string => `${environment}\u0000${metric}\u0000${agentId}`;
+const seriesKey = (environment: string, metric: string, agentId: string): string => `${environment}\u0000${metric}\u0000${agentId}`;
 
 /**
  * Everything appended since one checkpoint: the series heads of one WAL generation.

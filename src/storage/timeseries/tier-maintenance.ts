@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { createHash } from 'node:crypto';
 import { Clock, CLOCK } from '../../common/clock/clock';
 import { AppConfig } from '../../common/config/app-config';
-import { bucketStart, RollupBucket } from '../rollups/rollup-bucket';
+import { bucketStart } from '../../common/time/bucket-start';
+import { RollupBucket } from '../rollups/rollup-bucket';
 import { decodeBuckets, encodeBuckets, mergeBucketLists } from '../rollups/rollup-codec';
 import { JobLock } from './job-lock';
 import { PartSeries } from './part-codec';
 import { Manifest } from './part-catalog';
+import { partId } from './part-id';
 import { PartStore } from './part-store';
 import { periodStart, Retention, ROLLUP_TIERS, Tier, TIERS } from './tiers';
 
@@ -90,9 +91,9 @@ export class TierMaintenance implements OnModuleInit {
       const next = TIERS[tier.next];
       const delta = await this.readSeries(fresh);
       const series = [...delta.entries()].map(([agentId, { labels, buckets }]) => ({ agentId, labels, buckets: rebucket(buckets, next.bucketMs) }));
-      // The id comes from the parts rolled up, so a pass repeated after a crash adds nothing twice.
       const period = periodStart(manifest.periodStart, next);
-      await this.parts.write([{ ...base, ...span(series), id: `${next.name}|${base.environment}|${base.metric}|${period}|r${digest(fresh.map((p) => p.id))}`, generation: -1, tier: next, periodStart: period, series: series.map(toPartSeries) }]);
+      const id = partId(next.name, base.environment, base.metric, period, { rollupOf: fresh.map((p) => p.id) });
+      await this.parts.write([{ ...base, ...span(series), id, generation: -1, tier: next, periodStart: period, series: series.map(toPartSeries) }]);
     }
 
     if (manifest.parts.length === 1) {
@@ -100,7 +101,7 @@ export class TierMaintenance implements OnModuleInit {
       return;
     }
     const all = await this.readSeries(manifest.parts);
-    const compacted = { ...base, ...span([...all.values()]), id: `${tier.name}|${base.environment}|${base.metric}|${manifest.periodStart}|c${digest(manifest.parts.map((p) => p.id))}` };
+    const compacted = { ...base, ...span([...all.values()]), id: partId(tier.name, base.environment, base.metric, manifest.periodStart, { compactionOf: manifest.parts.map((p) => p.id) }) };
     const series = [...all.entries()].map(([agentId, { labels, buckets }]) => toPartSeries({ agentId, labels, buckets }));
     const written = await this.parts.writeDetached({ ...compacted, generation: -1, tier, periodStart: manifest.periodStart, series });
     await this.parts.saveManifests([{ ...manifest, parts: [{ ...written, rolledUp: true }] }]);
@@ -147,5 +148,3 @@ function span(series: { buckets: RollupBucket[] }[]): { from: number; to: number
 }
 
 const toPartSeries = (s: { agentId: string; labels: PartSeries['labels']; buckets: RollupBucket[] }): PartSeries => ({ agentId: s.agentId, labels: s.labels, payload: encodeBuckets(s.buckets) });
-
-const digest = (ids: string[]) => createHash('sha256').update([...ids].sort().join('\n')).digest('base64url').slice(0, 16);

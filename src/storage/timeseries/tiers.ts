@@ -1,3 +1,5 @@
+import { bucketStart } from '../../common/time/bucket-start';
+
 /**
  * The stored resolutions of a series. Each tier keeps its parts in manifests of one
  * period (a manifest is the unit of compaction and of retention); a closed period of
@@ -31,7 +33,7 @@ export const ROLLUP_TIERS: Tier[] = [TIERS['1m'], TIERS['1h'], TIERS['1d']];
 
 export type Retention = Record<TierName, number>;
 
-export const periodStart = (t: number, tier: Tier): number => Math.floor(t / tier.periodMs) * tier.periodMs;
+export const periodStart = (t: number, tier: Tier): number => bucketStart(t, tier.periodMs);
 
 /**
  * The coarsest tier that answers `stepMs` exactly: its bucket divides the step. Coarser

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ChunkIterator } from '../chunks/gorilla-chunk';
-import { bucketStart, RollupBucket } from '../rollups/rollup-bucket';
+import { bucketStart } from '../../common/time/bucket-start';
+import { RollupBucket } from '../rollups/rollup-bucket';
 import { decodeBuckets } from '../rollups/rollup-codec';
 import { decodeChunkList, PartSeries } from './part-codec';
 import { PartStore } from './part-store';

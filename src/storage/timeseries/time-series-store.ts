@@ -4,15 +4,18 @@ import { Clock, CLOCK } from '../../common/clock/clock';
 import { AppConfig } from '../../common/config/app-config';
 import { ChunkIterator } from '../chunks/gorilla-chunk';
 import { TimeSeriesRepository } from '../repositories/time-series.repository';
-import { bucketStart, RollupBucket } from '../rollups/rollup-bucket';
+import { bucketStart } from '../../common/time/bucket-start';
+import { RollupBucket } from '../rollups/rollup-bucket';
 import { encodeBuckets } from '../rollups/rollup-codec';
 import { GroupCommit } from '../wal/group-commit';
 import { encodeChunkList, PartSeries } from './part-codec';
+import { partId } from './part-id';
 import { NewPart, PartStore } from './part-store';
 import { JobLock } from './job-lock';
 import { Head, SeriesHead } from './series-head';
 import { periodStart, TIERS } from './tiers';
-import { decodeWalGroup, encodeWalGroup, LedgerResult, WalEntry } from './wal-record';
+import { LedgerResult } from './ingest-records';
+import { decodeWalGroup, encodeWalGroup, WalEntry } from './wal-record';
 
 interface Generation {
   number: number;
@@ -210,8 +213,8 @@ function partsOf(generation: number, series: SeriesHead[]): NewPart[] {
   return [...byPeriod.entries()].flatMap(([period, group]) => {
     const common = { generation, environment, metric, periodStart: period, from: group.from, samples: group.samples };
     return [
-      { ...common, id: `raw|${environment}|${metric}|${period}|g${generation}`, tier: TIERS.raw, to: group.to, series: group.raw },
-      { ...common, id: `1m|${environment}|${metric}|${period}|g${generation}`, tier: TIERS['1m'], from: bucketStart(group.from, MINUTE), to: bucketStart(group.to, MINUTE), series: group.minutes },
+      { ...common, id: partId('raw', environment, metric, period, { checkpoint: generation }), tier: TIERS.raw, to: group.to, series: group.raw },
+      { ...common, id: partId('1m', environment, metric, period, { checkpoint: generation }), tier: TIERS['1m'], from: bucketStart(group.from, MINUTE), to: bucketStart(group.to, MINUTE), series: group.minutes },
     ];
   });
 }

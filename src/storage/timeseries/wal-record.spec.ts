@@ -1,6 +1,6 @@
 import { seededRandom } from '../../../test/support/seeded-random';
-import { SeriesSamples } from './series-head';
-import { decodeWalGroup, encodeWalGroup, LedgerResult, sortedByTime, WalEntry } from './wal-record';
+import { LedgerResult, SeriesSamples } from './ingest-records';
+import { decodeWalGroup, encodeWalGroup, sortedByTime, WalEntry } from './wal-record';
 
 const T0 = 1_718_000_000_000;
 

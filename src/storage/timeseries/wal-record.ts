@@ -1,15 +1,7 @@
+import type { Label } from '../../common/labels/label';
 import { decodeChunk, encodeChunk } from '../chunks/gorilla-chunk';
-import { LabelDoc } from '../schemas/label.schema';
-import { SeriesSamples } from './series-head';
-
-/** What a duplicate of an applied batch is answered with. */
-export interface LedgerResult {
-  acceptedSamples: number;
-  rejectedSamples: number;
-  acceptedHeartbeats: number;
-  rejectedHeartbeats: number;
-  errors: { path: string; code: string; message: string }[];
-}
+import { frame, FrameReader } from './blob-framing';
+import type { LedgerResult, SeriesSamples } from './ingest-records';
 
 /** One accepted batch as the write-ahead log keeps it. */
 export interface WalEntry {
@@ -19,14 +11,14 @@ export interface WalEntry {
   series: SeriesSamples[];
 }
 
-type SeriesHeader = [agentId: string, metric: string, labels: LabelDoc[], bytes: number];
+type SeriesHeader = [agentId: string, metric: string, labels: Label[], bytes: number];
 type EntryHeader = { e: string; b?: string; r?: LedgerResult; s: SeriesHeader[] };
 
 /**
- * The entries of one group commit as one blob: uint32 header length, a JSON header
- * (batch ids, results, series identities), then each series' samples as a Gorilla
- * chunk, which keeps the log at a few bytes a sample: the embedded server writes
- * about 13 MB/s, raw float64 pairs would cap ingestion near 800k samples/s.
+ * The entries of one group commit as one framed blob: the header holds batch ids, results and
+ * series identities, the payloads each series' samples as a Gorilla chunk, which keeps the log
+ * at a few bytes a sample: the embedded server writes about 13 MB/s, raw float64 pairs would
+ * cap ingestion near 800k samples/s.
  */
 export function encodeWalGroup(entries: WalEntry[]): Buffer {
   const chunks: Uint8Array[] = [];
@@ -41,31 +33,17 @@ export function encodeWalGroup(entries: WalEntry[]): Buffer {
       return [s.agentId, s.metric, s.labels, chunk.length] satisfies SeriesHeader;
     }),
   }));
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const out = Buffer.allocUnsafe(4 + json.length + chunks.reduce((n, c) => n + c.length, 0));
-  out.writeUInt32LE(json.length, 0);
-  json.copy(out, 4);
-  let at = 4 + json.length;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return frame(header, chunks);
 }
 
 export function decodeWalGroup(bytes: Uint8Array): WalEntry[] {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = buffer.readUInt32LE(0);
-  const header = JSON.parse(buffer.toString('utf8', 4, 4 + headerLength)) as EntryHeader[];
-  let at = 4 + headerLength;
-  return header.map((entry) => ({
+  const reader = new FrameReader<EntryHeader[]>(bytes, 'write-ahead log record');
+  return reader.header.map((entry) => ({
     environment: entry.e,
     batchId: entry.b,
     result: entry.r,
     series: entry.s.map(([agentId, metric, labels, length]) => {
-      if (at + length > buffer.length) throw new Error('write-ahead log record is truncated');
-      const { timestamps, values } = decodeChunk(buffer.subarray(at, at + length));
-      at += length;
+      const { timestamps, values } = decodeChunk(reader.next(length, `series ${agentId}`));
       return { agentId, metric, labels, timestamps, values };
     }),
   }));

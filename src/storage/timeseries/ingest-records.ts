@@ -1,0 +1,31 @@
+import type { Label } from '../../common/labels/label';
+
+/**
+ * What ingestion hands the engine, shared by the head, the write-ahead log codec and the
+ * repository: a leaf, so that none of them depends on another for its types.
+ */
+
+/** Samples of one series as ingestion hands them over (columnar, validated). */
+export interface SeriesSamples {
+  agentId: string;
+  metric: string;
+  labels: Label[];
+  timestamps: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+/** What a duplicate of an applied batch is answered with. */
+export interface LedgerResult {
+  acceptedSamples: number;
+  rejectedSamples: number;
+  acceptedHeartbeats: number;
+  rejectedHeartbeats: number;
+  errors: { path: string; code: string; message: string }[];
+}
+
+/** One applied batchId, as a checkpoint saves it to the ledger. */
+export interface LedgerEntry {
+  environment: string;
+  batchId: string;
+  result: LedgerResult;
+}
