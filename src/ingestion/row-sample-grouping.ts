@@ -1,4 +1,4 @@
-import type { Label } from '../heartbeat/agent-state';
+import type { Label } from '../common/labels/label';
 
 /** The accepted samples of one series, in arrival order. */
 export interface ValidSeries {
