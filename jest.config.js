@@ -17,7 +17,7 @@ module.exports = {
       testRegex: 'test/.*\\.e2e-spec\\.ts$',
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 30000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],
     },
   ],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
