@@ -11,9 +11,11 @@ import { ServerProcess } from './support/server-process';
  * (10,000 agents x 10 metrics, 100 agents x 10 samples a series per request) until just
  * before its next checkpoint, is killed with SIGKILL, and is started again on the same
  * database: the time until /health/ready is the replay of everything since the last
- * checkpoint. Figures as JSON on stdout.
+ * checkpoint. Figures as JSON on stdout, with whether the restart met its target (the
+ * crash-recovery test checks what a restart keeps, not how fast it is).
  */
 const CHECKPOINT_SECONDS = 30;
+const RESTART_TARGET_SECONDS = 30;
 const CONCURRENCY = 8;
 const log = (message: string) => process.stderr.write(`[restart-replay] ${message}\n`);
 
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
       replayedSamples: replayed === null ? null : Number(replayed[2]),
       replayMs: replayed === null ? null : Number(replayed[3]),
       restartUntilReadySeconds: Math.round(readySeconds * 10) / 10,
-      target: { restartSeconds: 30, met: readySeconds < 30 },
+      target: { restartSeconds: RESTART_TARGET_SECONDS, met: readySeconds < RESTART_TARGET_SECONDS },
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {

@@ -1,5 +1,7 @@
+import { AGENT_DOWN_RULE, alertTopic } from '../src/alerting/alerting.service';
 import { AgentRegistry } from '../src/heartbeat/agent-registry';
-import { INGEST, sleep, TestApp } from './support/test-app';
+import { healthTopic } from '../src/heartbeat/agent-state';
+import { INGEST, TestApp } from './support/test-app';
 
 const HEALTH_SUB = `subscription { agentHealthChanged(environment: "prod") { agentId previousStatus status reason group } }`;
 const ALERT_SUB = `subscription { alertEvents(environment: "prod") { ruleId subject severity state summary } }`;
@@ -50,27 +52,18 @@ describe('agent health engine: partitions, crashes, flapping, fleet, restarts', 
     for (let s = 0; s < 10; s++) await fleet.tick([...eu, ...us], region);
     const health = t.subscribe<{ agentHealthChanged: Change }>(HEALTH_SUB, {}, viewer);
     const alerts = t.subscribe<{ alertEvents: AlertEvent }>(ALERT_SUB, {}, viewer);
-    await sleep(300);
+    await t.listening(healthTopic('prod'));
+    await t.listening(alertTopic('prod'));
 
     // eu is cut off; us-0 crashes; the rest of us goes on.
     for (let s = 0; s < 12; s++) await fleet.tick(us.slice(1), region);
-    await sleep(200);
 
-    const changes = health.messages.map((m) => m.data!.agentHealthChanged);
+    const changes = (await t.healthSoFar(health, 'prod')).map((m) => m.data!.agentHealthChanged);
     const euChanges = changes.filter((c) => c.agentId.startsWith('eu'));
     expect(euChanges.every((c) => c.status === 'PARTITIONED' && c.group === 'region=eu')).toBe(true);
     expect(new Set(euChanges.map((c) => c.agentId))).toEqual(new Set(eu));
     expect(changes.filter((c) => c.agentId === 'us-0').map((c) => c.status)).toEqual(['SUSPECT', 'DOWN']);
     expect(changes.filter((c) => c.agentId.startsWith('us') && c.agentId !== 'us-0')).toEqual([]);
-
-    const fired = alerts.messages.map((m) => m.data!.alertEvents);
-    expect(fired.map((a) => [a.ruleId, a.subject, a.state])).toEqual(
-      expect.arrayContaining([
-        ['builtin:partition', 'region=eu', 'FIRING'],
-        ['builtin:agent-down', 'us-0', 'FIRING'],
-      ]),
-    );
-    expect(fired).toHaveLength(2);
 
     const view = await t.graphql<{ fleet: { total: number; statusCounts: { status: string; count: number }[]; groups: unknown[]; worstAgents: { agentId: string; incidents: number }[] } }>(FLEET, {}, viewer);
     expect(view.errors).toBeUndefined();
@@ -87,26 +80,36 @@ describe('agent health engine: partitions, crashes, flapping, fleet, restarts', 
     expect(view.data?.fleet.worstAgents[0]).toMatchObject({ incidents: 1 });
 
     // eu comes back: its agents recover and the one partition alert resolves.
-    health.messages.length = 0;
-    alerts.messages.length = 0;
     for (let s = 0; s < 3; s++) await fleet.tick([...eu, ...us.slice(1)], region);
-    await sleep(200);
-    const recovered = health.messages.map((m) => m.data!.agentHealthChanged);
+    const recovered = (await t.healthSoFar(health, 'prod')).map((m) => m.data!.agentHealthChanged);
     expect(new Set(recovered.filter((c) => c.status === 'HEALTHY').map((c) => c.agentId))).toEqual(new Set(eu));
-    expect(alerts.messages.map((m) => [m.data!.alertEvents.ruleId, m.data!.alertEvents.state])).toEqual([['builtin:partition', 'RESOLVED']]);
+
+    // Then us-0 comes back. Alerts follow health changes one at a time, in order, so its DOWN alert
+    // resolves after every alert of the above: those are the alerts before it.
+    await fleet.tick([...eu, ...us], region);
+    const alerted = (await alerts.until((m) => m.data?.alertEvents.ruleId === AGENT_DOWN_RULE && m.data.alertEvents.state === 'RESOLVED')).map((m) => m.data!.alertEvents);
+    const fired = alerted.filter((a) => a.state === 'FIRING');
+    expect(fired.map((a) => [a.ruleId, a.subject, a.state])).toEqual(
+      expect.arrayContaining([
+        ['builtin:partition', 'region=eu', 'FIRING'],
+        ['builtin:agent-down', 'us-0', 'FIRING'],
+      ]),
+    );
+    expect(fired).toHaveLength(2);
+    // After the partition and the crash fired, its recovery resolved the partition alert, and nothing else.
+    expect(alerted.slice(fired.length).map((a) => [a.ruleId, a.state])).toEqual([['builtin:partition', 'RESOLVED']]);
   });
 
   it('classifies an agent that keeps going down and coming back as FLAPPING once, then suppresses the churn', async () => {
     const health = t.subscribe<{ agentHealthChanged: Change }>(`subscription { agentHealthChanged(environment: "prod", agentIds: ["flappy"]) { agentId previousStatus status reason group } }`, {}, viewer);
-    await sleep(300);
+    await t.listening(healthTopic('prod'), 2); // the first test's subscription is still open
     const others = us.slice(1);
     for (let s = 0; s < 8; s++) await fleet.tick(['flappy', ...others], region);
     for (let cycle = 0; cycle < 6; cycle++) {
       for (let s = 0; s < 8; s++) await fleet.tick(others, region);
       for (let s = 0; s < 4; s++) await fleet.tick(['flappy', ...others], region);
     }
-    await sleep(200);
-    const statuses = health.messages.map((m) => m.data!.agentHealthChanged.status);
+    const statuses = (await t.healthSoFar(health, 'prod', 'flappy')).map((m) => m.data!.agentHealthChanged.status);
     expect(statuses.filter((s) => s === 'FLAPPING')).toHaveLength(1);
     const flappingAt = statuses.indexOf('FLAPPING');
     expect(statuses.slice(flappingAt + 1)).toEqual([]);

@@ -1,4 +1,5 @@
-import { INGEST, sleep, TestApp, TRENDS } from './support/test-app';
+import { healthTopic } from '../src/heartbeat/agent-state';
+import { INGEST, TestApp, TRENDS } from './support/test-app';
 
 const AGENTS = `query($environment: String!) { agents(environment: $environment) { totalCount edges { node { id } } } }`;
 const UPTIME = `query($environment: String!, $agentId: ID!, $from: DateTime!, $to: DateTime!) {
@@ -91,15 +92,15 @@ describe('auth and environment isolation (HTTP and WebSocket)', () => {
   });
 
   it('never delivers environment B events to an environment-A subscriber', async () => {
-    const subA = t.subscribe(HEALTH_SUB, { environment: 'env-a' }, viewerA);
-    await sleep(300);
+    const subA = t.subscribe<{ agentHealthChanged: { agentId: string; status: string } }>(HEALTH_SUB, { environment: 'env-a' }, viewerA);
+    await t.listening(healthTopic('env-a'));
     const agentB = t.token({ roles: ['agent'], environments: ['env-b'] });
     await t.graphql(INGEST, { batch: { environment: 'env-b', heartbeats: [{ agentId: 'new-in-b' }] } }, agentB);
     await t.graphql(INGEST, { batch: { environment: 'env-a', heartbeats: [{ agentId: 'new-in-a' }] } }, agentA);
+    // The B event was published before the A one: had it reached A, it would have come first.
     const message = await subA.next();
     expect(message.data).toEqual({ agentHealthChanged: { agentId: 'new-in-a', status: 'HEALTHY' } });
-    await sleep(200);
-    expect(subA.messages).toEqual([]);
+    expect(await t.healthSoFar(subA, 'env-a')).toEqual([]);
   });
 
   describe('with tight limits', () => {

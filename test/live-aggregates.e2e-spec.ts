@@ -1,5 +1,5 @@
 import { LiveAggregatesService } from '../src/dashboard/live/live-aggregates.service';
-import { INGEST, sleep, TestApp } from './support/test-app';
+import { INGEST, TestApp, waitFor } from './support/test-app';
 
 const LIVE = `subscription($metric: String!, $window: AggregationWindow!, $agentIds: [ID!]) {
   liveAggregates(environment: "prod", metric: $metric, window: $window, agentIds: $agentIds) {
@@ -24,7 +24,8 @@ describe('liveAggregates over WebSocket', () => {
     t.clock.set(minute - 1_000); // subscribe just before the windows open, so they are complete
     const fleet = t.subscribe<{ liveAggregates: Record<string, unknown> }>(LIVE, { metric: 'cpu', window: 'FIVE_SECONDS' }, viewer);
     const onlyB = t.subscribe<{ liveAggregates: Record<string, unknown> }>(LIVE, { metric: 'cpu', window: 'ONE_MINUTE', agentIds: ['b'] }, viewer);
-    await sleep(300);
+    const live = t.get(LiveAggregatesService);
+    await waitFor(() => live.activeWatches() === 2, 'both watches');
 
     t.clock.set(minute + 500);
     const res = await t.graphql(
@@ -44,7 +45,7 @@ describe('liveAggregates over WebSocket', () => {
     expect(res.errors).toBeUndefined();
 
     t.clock.set(minute + 7_000); // the first 5 s window has closed (end + 2 s grace)
-    await t.get(LiveAggregatesService).tick();
+    await live.tick();
     expect((await fleet.next()).data?.liveAggregates).toEqual({
       environment: 'prod',
       metric: 'cpu',
@@ -61,7 +62,7 @@ describe('liveAggregates over WebSocket', () => {
     });
 
     t.clock.set(minute + 62_000);
-    await t.get(LiveAggregatesService).tick();
+    await live.tick();
     expect((await fleet.next()).data?.liveAggregates).toMatchObject({ windowStart: new Date(minute + 5_000).toISOString(), count: 1, max: 99, agents: 1 });
     expect((await onlyB.next()).data?.liveAggregates).toMatchObject({ window: 'ONE_MINUTE', count: 1, sum: 5, agents: 1, complete: true });
   });
@@ -71,10 +72,10 @@ describe('liveAggregates over WebSocket', () => {
     const before = live.activeWatches();
     const socket = t.socket(viewer);
     const unsubscribe = socket.subscribe({ query: LIVE, variables: { metric: 'disk', window: 'ONE_HOUR' } }, { next: () => {}, error: () => {}, complete: () => {} });
-    await sleep(300);
+    await waitFor(() => live.activeWatches() > before, 'the watch');
     expect(live.activeWatches()).toBe(before + 1);
     unsubscribe();
-    await sleep(300);
+    await waitFor(() => live.activeWatches() <= before, 'the watch to be released');
     expect(live.activeWatches()).toBe(before);
     await socket.dispose();
   });

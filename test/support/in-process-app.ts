@@ -1,21 +1,25 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { PubSubEngine } from 'graphql-subscriptions';
 import { AppModule } from '../../src/app.module';
 import { configureHttp } from '../../src/app.setup';
 import { Clock, CLOCK } from '../../src/common/clock/clock';
 import { AppConfig } from '../../src/common/config/app-config';
+import { PUB_SUB } from '../../src/common/pubsub/pubsub.module';
 
 /**
  * The whole service in this process with the given configuration and clock, listening on a
- * free loopback port: for tests and benchmarks that move time by hand.
+ * free loopback port: for tests and benchmarks that move time by hand. A given `pubSub`
+ * replaces the service's own (tests pass one they can observe).
  */
-export async function listenInProcess(config: AppConfig, clock: Clock, logger: LogLevel[]): Promise<{ app: INestApplication; url: string }> {
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+export async function listenInProcess(config: AppConfig, clock: Clock, logger: LogLevel[], pubSub?: PubSubEngine): Promise<{ app: INestApplication; url: string }> {
+  const builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
     .useValue(config)
     .overrideProvider(CLOCK)
-    .useValue(clock)
-    .compile();
+    .useValue(clock);
+  if (pubSub !== undefined) builder.overrideProvider(PUB_SUB).useValue(pubSub);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger });
   configureHttp(app);
   await app.listen(0, '127.0.0.1');

@@ -1,12 +1,16 @@
 import { INestApplication } from '@nestjs/common';
+import { PubSub } from 'graphql-subscriptions';
 import { Client, createClient } from 'graphql-ws';
 import { sign } from 'jsonwebtoken';
 import { createConnection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { TokenClaims } from '../../src/common/auth/principal';
 import { ManualClock } from '../../src/common/clock/clock';
 import { AppConfig, loadConfig } from '../../src/common/config/app-config';
+import { AgentStatus } from '../../src/heartbeat/agent-status';
+import { healthTopic } from '../../src/heartbeat/agent-state';
 import { listenInProcess } from './in-process-app';
 
 export const TEST_SECRET = 'vitals-test-secret-0123456789';
@@ -20,6 +24,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 /**
  * The whole service in this process on a free port, with its own database on
  * the suite's server and a ManualClock, reached over real HTTP and WebSocket.
+ * Its in-process PubSub (what the service uses without REDIS_URL) runs on an
+ * event emitter the tests can see, to know when a subscription is live.
  */
 export class TestApp {
   private readonly sockets: Client[] = [];
@@ -28,6 +34,8 @@ export class TestApp {
     readonly app: INestApplication,
     readonly clock: ManualClock,
     readonly url: string,
+    private readonly pubSub: PubSub,
+    private readonly events: EventEmitter,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<TestApp> {
@@ -40,8 +48,10 @@ export class TestApp {
       HEARTBEAT_SWEEP_INTERVAL_MS: '60000', // tests sweep explicitly, after moving the clock
       ...env,
     });
-    const { app, url } = await listenInProcess(config, clock, ['error']);
-    return new TestApp(app, clock, url);
+    const events = new EventEmitter();
+    const pubSub = new PubSub({ eventEmitter: events });
+    const { app, url } = await listenInProcess(config, clock, ['error'], pubSub);
+    return new TestApp(app, clock, url, pubSub, events);
   }
 
   get<T>(token: abstract new (...args: never[]) => T): T {
@@ -78,6 +88,28 @@ export class TestApp {
   /** Subscribes and collects every message; `next()` waits for the next one. */
   subscribe<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, token?: string): Subscription<T> {
     return new Subscription<T>(this.socket(token), query, variables);
+  }
+
+  /**
+   * Waits until `count` subscriptions listen on `topic` (e.g. healthTopic('prod')) in the server.
+   * A socket's `connected` is not enough: the server starts the subscription after it, and an
+   * ingest sent over HTTP meanwhile could be published before anyone listens.
+   */
+  listening(topic: string, count = 1): Promise<void> {
+    return waitFor(() => this.events.listenerCount(topic) >= count, `${count} subscription(s) on ${topic}`);
+  }
+
+  /**
+   * Every message `subscription` (to agentHealthChanged in `environment`, selecting `status`) received up to now:
+   * publishes a marker change (status UNKNOWN, which no real change has; `agentId` must pass the subscription's
+   * filter) and returns the messages before it. Changes are published before a sweep or an ingest returns, and one
+   * subscription delivers in order, so nothing caused so far can arrive after these.
+   */
+  async healthSoFar<T extends { agentHealthChanged: { status: string } }>(subscription: Subscription<T>, environment: string, agentId = 'test-marker') {
+    const at = new Date(this.clock.now());
+    const marker = { environment, agentId, previousStatus: AgentStatus.UNKNOWN, status: AgentStatus.UNKNOWN, at, reason: 'test marker' };
+    await this.pubSub.publish(healthTopic(environment), { agentHealthChanged: marker });
+    return subscription.until((message) => message.data?.agentHealthChanged.status === AgentStatus.UNKNOWN);
   }
 
   /** The database this app uses, to start another app on the same data. */
@@ -120,11 +152,23 @@ export class Subscription<T> {
   }
 
   async next(timeoutMs = 5_000): Promise<GraphQLResponse<T>> {
+    await this.arrival(() => this.messages.length > 0, 'a subscription message', timeoutMs);
+    return this.messages.shift() as GraphQLResponse<T>;
+  }
+
+  /** Waits for the message `isMarker` picks; takes it and every message before it off the queue, and returns those before it. */
+  async until(isMarker: (message: GraphQLResponse<T>) => boolean, timeoutMs = 5_000): Promise<GraphQLResponse<T>[]> {
+    await this.arrival(() => this.messages.some(isMarker), 'the awaited subscription message', timeoutMs);
+    const at = this.messages.findIndex(isMarker);
+    return this.messages.splice(0, at + 1).slice(0, at);
+  }
+
+  private async arrival(arrived: () => boolean, what: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.messages.length === 0) {
-      if (this.done) throw new Error('subscription ended without a message');
+    while (!arrived()) {
+      if (this.done) throw new Error(`subscription ended without ${what}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no subscription message within ${timeoutMs} ms`);
+      if (left <= 0) throw new Error(`no ${what} within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -133,7 +177,6 @@ export class Subscription<T> {
         });
       });
     }
-    return this.messages.shift() as GraphQLResponse<T>;
   }
 
   private push(message: GraphQLResponse<T>): void {
@@ -148,7 +191,14 @@ export class Subscription<T> {
   }
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls `condition` until it holds; fails after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 export const INGEST = `mutation Ingest($batch: TelemetryBatchInput!) {
   ingestBatch(batch: $batch) { batchId acceptedSamples rejectedSamples acceptedHeartbeats rejectedHeartbeats duplicate errors { path code message } }
