@@ -11,14 +11,21 @@ import { RetentionService } from './retention.service';
 import { AgentEventDoc, AgentEventSchema } from './schemas/agent-event.schema';
 import { AgentSnapshotDoc, AgentSnapshotSchema } from './schemas/agent-snapshot.schema';
 import { AlertDoc, AlertSchema } from './schemas/alert.schema';
+import { AgentLabelIndex } from './timeseries/agent-label-index';
 import { JobLock } from './timeseries/job-lock';
 import { PartStore } from './timeseries/part-store';
+import { SeriesCatalog } from './timeseries/series-catalog';
 import { TierMaintenance } from './timeseries/tier-maintenance';
 import { TimeSeriesReader } from './timeseries/time-series-reader';
 import { TimeSeriesStore } from './timeseries/time-series-store';
 
 const REPOSITORIES = [AgentStateRepository, AgentEventRepository, TimeSeriesRepository, AlertRepository];
-const TIME_SERIES = [JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance];
+const TIME_SERIES = [JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance, AgentLabelIndex];
+const seriesCatalog = {
+  provide: SeriesCatalog,
+  inject: [AppConfig],
+  useFactory: (config: AppConfig) => new SeriesCatalog({ maxSeries: config.SERIES_MAX_PER_ENVIRONMENT, maxLabelValues: config.SERIES_MAX_LABEL_VALUES }),
+};
 
 @Module({ providers: [DatabaseServer], exports: [DatabaseServer] })
 class DatabaseServerModule {}
@@ -47,8 +54,8 @@ class DatabaseServerModule {}
       { name: AlertDoc.name, schema: AlertSchema },
     ]),
   ],
-  providers: [...REPOSITORIES, ...TIME_SERIES, RetentionService],
-  exports: [...REPOSITORIES, ...TIME_SERIES, RetentionService],
+  providers: [...REPOSITORIES, ...TIME_SERIES, seriesCatalog, RetentionService],
+  exports: [...REPOSITORIES, ...TIME_SERIES, SeriesCatalog, RetentionService],
 })
 export class StorageModule {
   constructor(@InjectConnection() private readonly connection: Connection) {}

@@ -146,6 +146,18 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(64 * 1024)
   PART_CACHE_MB = 256;
 
+  /** Series per environment (metric + agent + labels); a new series past it is refused with CARDINALITY_LIMIT. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100_000_000)
+  SERIES_MAX_PER_ENVIRONMENT = 1_000_000;
+
+  /** Distinct values of one series label name per environment; a new value past it is refused with CARDINALITY_LIMIT. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000)
+  SERIES_MAX_LABEL_VALUES = 50_000;
+
+  /** A query answering more points (series x steps) than this is refused, with a step that would fit. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100_000_000)
+  QUERY_MAX_POINTS = 1_000_000;
+
   /** Agent health events and resolved alerts older than this are deleted. */
   @Type(() => Number) @IsNumber() @Min(1) @Max(3650)
   RETENTION_EVENTS_DAYS = 365;

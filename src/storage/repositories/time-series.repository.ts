@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection, mongo } from 'mongoose';
+import type { SeriesEntry } from '../timeseries/series-catalog';
 import { Manifest } from '../timeseries/part-catalog';
 import { tierOfId } from '../timeseries/part-id';
 import { collectionGenerations } from '../wal/group-commit';
@@ -9,6 +10,12 @@ import { LedgerEntry } from '../timeseries/ingest-records';
 const WAL_PREFIX = 'sample_wal_';
 const MANIFESTS = 'series_manifests';
 const LEDGER = 'ingest_ledger';
+const SERIES = 'series_catalog';
+/** Series per catalog document: 1,000 entries stay below the 16 MB limit even at 32 labels of 64 + 256 characters each (10 MB). */
+const SERIES_PER_DOCUMENT = 1_000;
+
+/** [id, environment, metric, agentId, [name, value, name, value, ...]] */
+type StoredSeries = [number, string, string, string, string[]];
 const DUPLICATE_KEY = 11000;
 
 export interface PartDoc {
@@ -28,6 +35,7 @@ export interface PartDoc {
  *   dropped once a checkpoint has saved the generation;
  * - `parts_<tier>` (raw, 1m, 1h, 1d): `{ _id: <page id>, environment, metric, tier, from, to, data: <part blob> }`,
  *   the tier read back from the id (ids: timeseries/part-id);
+ * - `series_catalog`: `{ _id: "s<first id>", entries: <JSON [id, environment, metric, agentId, [name, value, …]][]> }`, saved by checkpoints before the parts that name the series;
  * - `series_manifests`: `{ _id: <manifest id>, …, parts: <JSON> }`;
  * - `ingest_ledger`: `{ _id: "g<generation>", at, entries: <JSON> }`, the batchIds a checkpoint saved.
  */
@@ -114,6 +122,31 @@ export class TimeSeriesRepository {
   async deleteManifests(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.connection.collection(MANIFESTS).bulkWrite(ids.map((id) => ({ deleteOne: { filter: { _id: id as never } } })), { ordered: false });
+  }
+
+  /** The series catalog, as saved by checkpoints. */
+  async loadSeries(): Promise<SeriesEntry[]> {
+    const docs = await this.connection.collection(SERIES).find({}).toArray();
+    return docs.flatMap((doc) =>
+      (JSON.parse(Buffer.from((doc.entries as mongo.Binary).buffer).toString('utf8')) as StoredSeries[]).map(([id, environment, metric, agentId, flat]) => ({
+        id,
+        environment,
+        metric,
+        agentId,
+        labels: Array.from({ length: flat.length / 2 }, (_, i) => ({ name: flat[2 * i], value: flat[2 * i + 1] })),
+      })),
+    );
+  }
+
+  /** Appends catalog entries, in documents of at most SERIES_PER_DOCUMENT (ids make them idempotent). */
+  async saveSeries(entries: readonly SeriesEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += SERIES_PER_DOCUMENT) {
+      const slice = entries.slice(i, i + SERIES_PER_DOCUMENT);
+      const stored = slice.map((e): StoredSeries => [e.id, e.environment, e.metric, e.agentId, e.labels.flatMap((l) => [l.name, l.value])]);
+      await this.connection
+        .collection(SERIES)
+        .replaceOne({ _id: `s${slice[0].id}` as never }, { entries: new mongo.Binary(Buffer.from(JSON.stringify(stored))) }, { upsert: true });
+    }
   }
 
   async saveLedger(generation: number, at: Date, entries: LedgerEntry[]): Promise<void> {

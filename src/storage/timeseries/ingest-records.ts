@@ -9,7 +9,10 @@ import type { Label } from '../../common/labels/label';
 export interface SeriesSamples {
   agentId: string;
   metric: string;
+  /** Sorted by name: with environment, metric and agent, the series' identity. */
   labels: Label[];
+  /** The catalog id, when ingestion admitted the series; the log replay resolves it by identity. */
+  seriesId?: number;
   timestamps: ArrayLike<number>;
   values: ArrayLike<number>;
 }

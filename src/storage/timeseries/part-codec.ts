@@ -1,35 +1,33 @@
 import { fnv1a32 } from '../../common/hash/string-hash';
-import type { Label } from '../../common/labels/label';
 import { getUvarint, putUvarint, uvarintLength } from '../chunks/varint';
 import { frame, FrameReader } from './blob-framing';
 
-/** One series in a part: who it is and its encoded data (chunks, or rollup buckets). */
+/** One series in a part: its catalog id (the catalog holds its agent and labels) and its encoded data (chunks, or rollup buckets). */
 export interface PartSeries {
-  agentId: string;
-  labels: Label[];
+  seriesId: number;
   payload: Uint8Array;
 }
 
-type SeriesHeader = [agentId: string, labels: Label[], bytes: number];
-
 /**
- * A part: the data of many series of one metric, stored as one framed blob (header
- * [agentId, labels, payload length][]) so the database sees one field however many series it holds.
+ * A part: the data of many series of one metric, stored as one framed blob (header: a flat
+ * list of series id, payload length, ...) so the database sees one field however many series it holds.
  */
 export function encodePart(series: PartSeries[]): Buffer {
   return frame(
-    series.map((s) => [s.agentId, s.labels, s.payload.length] satisfies SeriesHeader),
+    series.flatMap((s) => [s.seriesId, s.payload.length]),
     series.map((s) => s.payload),
   );
 }
 
-/** The series of a part, or only those of `agentIds`; throws on a truncated or corrupt blob. */
-export function decodePart(bytes: Uint8Array, agentIds?: ReadonlySet<string>): PartSeries[] {
-  const reader = new FrameReader<SeriesHeader[]>(bytes, 'part');
+/** The series of a part, or only those of `seriesIds`; throws on a truncated or corrupt blob. */
+export function decodePart(bytes: Uint8Array, seriesIds?: ReadonlySet<number>): PartSeries[] {
+  const reader = new FrameReader<number[]>(bytes, 'part');
   const out: PartSeries[] = [];
-  for (const [agentId, labels, length] of reader.header) {
-    const payload = reader.next(length, `series ${agentId}`);
-    if (agentIds === undefined || agentIds.has(agentId)) out.push({ agentId, labels, payload });
+  const header = reader.header;
+  for (let i = 0; i < header.length; i += 2) {
+    const seriesId = header[i];
+    const payload = reader.next(header[i + 1], `series ${seriesId}`);
+    if (seriesIds === undefined || seriesIds.has(seriesId)) out.push({ seriesId, payload });
   }
   return out;
 }

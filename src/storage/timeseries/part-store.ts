@@ -5,6 +5,7 @@ import { PartDoc, TimeSeriesRepository } from '../repositories/time-series.repos
 import { decodePart, encodePart, pageOf, PartSeries } from './part-codec';
 import { Manifest, PartCatalog, PartEntry } from './part-catalog';
 import { manifestId, pageId, pageIds } from './part-id';
+import { SeriesCatalog, SeriesEntry } from './series-catalog';
 import { Tier } from './tiers';
 
 /** A part is split into pages of about this size (a document may not exceed 16 MB). */
@@ -36,6 +37,7 @@ export class PartStore {
   constructor(
     config: AppConfig,
     private readonly repository: TimeSeriesRepository,
+    private readonly series: SeriesCatalog,
   ) {
     this.pages = new LRUCache<string, Buffer>({ maxSize: config.PART_CACHE_MB * 1024 * 1024, sizeCalculation: (b) => Math.max(1, b.length) });
   }
@@ -83,11 +85,12 @@ export class PartStore {
     for (const id of ids) this.pages.delete(id);
   }
 
-  /** The series of `part` (only those of `agentIds` when given), reading only the pages that hold them. */
-  async read(part: PartEntry, agentIds?: ReadonlySet<string>): Promise<PartSeries[]> {
-    const pages = agentIds === undefined ? pageIds(part) : [...new Set([...agentIds].map((a) => pageId(part.id, pageOf(a, part.pages))))];
+  /** The series of `part` (only `selected` when given), reading only the pages that hold them. */
+  async read(part: PartEntry, selected?: readonly SeriesEntry[]): Promise<PartSeries[]> {
+    const pages = selected === undefined ? pageIds(part) : [...new Set(selected.map((s) => pageId(part.id, pageOf(s.agentId, part.pages))))];
+    const ids = selected === undefined ? undefined : new Set(selected.map((s) => s.id));
     const blobs = await Promise.all(pages.map((id) => this.page(id)));
-    return blobs.flatMap((blob) => (blob === undefined ? [] : decodePart(blob, agentIds)));
+    return blobs.flatMap((blob) => (blob === undefined ? [] : decodePart(blob, ids)));
   }
 
   private async page(id: string): Promise<Buffer | undefined> {
@@ -102,7 +105,7 @@ export class PartStore {
     const bytes = part.series.reduce((n, s) => n + s.payload.length, 0);
     const pages = Math.max(1, Math.ceil(bytes / PAGE_TARGET_BYTES));
     const byPage: PartSeries[][] = Array.from({ length: pages }, () => []);
-    for (const s of part.series) byPage[pageOf(s.agentId, pages)].push(s);
+    for (const s of part.series) byPage[pageOf(this.series.get(s.seriesId)!.agentId, pages)].push(s);
     byPage.forEach((series, page) =>
       docs.push({
         _id: pageId(part.id, page),

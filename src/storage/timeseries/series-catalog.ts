@@ -62,23 +62,40 @@ export class SeriesCatalog {
 
   /** The entry of an identity, creating it within the environment's bounds. `labels` must be sorted. */
   admit(environment: string, metric: string, agentId: string, labels: readonly Label[]): Admission {
-    const identity = seriesIdentity(environment, metric, agentId, labels);
-    const known = this.byIdentity.get(identity);
+    const known = this.byIdentity.get(seriesIdentity(environment, metric, agentId, labels));
     if (known !== undefined) return { ok: true, entry: known, created: false };
+    const refusal = this.refusal(environment, labels);
+    if (refusal !== undefined) return { ok: false, reason: refusal };
+    return { ok: true, entry: this.create(environment, metric, agentId, labels), created: true };
+  }
+
+  /**
+   * The entry of an identity, created if new whatever the bounds: for samples the log already
+   * holds (replay), which were admitted before they were logged.
+   */
+  resolve(environment: string, metric: string, agentId: string, labels: readonly Label[]): SeriesEntry {
+    return this.byIdentity.get(seriesIdentity(environment, metric, agentId, labels)) ?? this.create(environment, metric, agentId, labels);
+  }
+
+  private refusal(environment: string, labels: readonly Label[]): string | undefined {
     const env = this.environments.get(environment);
     if (env !== undefined) {
-      if (env.series >= this.limits.maxSeries) return { ok: false, reason: `environment ${environment} has reached its limit of ${this.limits.maxSeries} series` };
+      if (env.series >= this.limits.maxSeries) return `environment ${environment} has reached its limit of ${this.limits.maxSeries} series`;
       for (const label of labels) {
         const values = env.values.get(label.name);
         if (values !== undefined && values.size >= this.limits.maxLabelValues && !values.has(label.value)) {
-          return { ok: false, reason: `label ${label.name} has reached its limit of ${this.limits.maxLabelValues} values in environment ${environment}` };
+          return `label ${label.name} has reached its limit of ${this.limits.maxLabelValues} values in environment ${environment}`;
         }
       }
     }
+    return undefined;
+  }
+
+  private create(environment: string, metric: string, agentId: string, labels: readonly Label[]): SeriesEntry {
     const entry: SeriesEntry = { id: this.nextId, environment, metric, agentId, labels };
     this.index(entry);
     this.unsaved.push(entry);
-    return { ok: true, entry, created: true };
+    return entry;
   }
 
   get(id: number): SeriesEntry | undefined {

@@ -1,6 +1,6 @@
-import type { Label } from '../../common/labels/label';
 import { ChunkAppender, ChunkIterator } from '../chunks/gorilla-chunk';
 import type { LedgerEntry, SeriesSamples } from './ingest-records';
+import { SeriesCatalog, SeriesEntry } from './series-catalog';
 import { periodStart, TIERS } from './tiers';
 
 const RAW = TIERS.raw;
@@ -18,12 +18,7 @@ export class SeriesHead {
   private openPeriodEnd = -Infinity;
   private openPeriodStart = Infinity;
 
-  constructor(
-    readonly environment: string,
-    readonly metric: string,
-    readonly agentId: string,
-    public labels: Label[],
-  ) {}
+  constructor(readonly entry: SeriesEntry) {}
 
   /** Appends the samples; returns the growth in encoded bytes. */
   append(timestamps: ArrayLike<number>, values: ArrayLike<number>): number {
@@ -59,14 +54,13 @@ export class SeriesHead {
   }
 }
 
-const seriesKey = (environment: string, metric: string, agentId: string): string => `${environment}\u0000${metric}\u0000${agentId}`;
-
 /**
  * Everything appended since one checkpoint: the series heads of one WAL generation.
  * Queries read it until the checkpoint that seals it has saved its parts.
  */
 export class Head {
-  readonly series = new Map<string, SeriesHead>();
+  /** By catalog id. */
+  readonly series = new Map<number, SeriesHead>();
   /** Per environment and metric, for reads that name a metric. */
   private readonly byMetric = new Map<string, SeriesHead[]>();
   /** The batchIds applied in this generation, for the ledger its checkpoint saves. */
@@ -74,29 +68,30 @@ export class Head {
   bytes = 0;
   samples = 0;
 
-  constructor(readonly generation: number) {}
+  constructor(
+    readonly generation: number,
+    private readonly catalog: SeriesCatalog,
+  ) {}
 
   append(environment: string, series: SeriesSamples): void {
-    const key = seriesKey(environment, series.metric, series.agentId);
-    let head = this.series.get(key);
+    const id = series.seriesId ?? this.catalog.resolve(environment, series.metric, series.agentId, series.labels).id;
+    let head = this.series.get(id);
     if (head === undefined) {
-      head = new SeriesHead(environment, series.metric, series.agentId, series.labels);
-      this.series.set(key, head);
+      head = new SeriesHead(this.catalog.get(id)!);
+      this.series.set(id, head);
       const metricKey = `${environment}\u0000${series.metric}`;
       const list = this.byMetric.get(metricKey);
       if (list === undefined) this.byMetric.set(metricKey, [head]);
       else list.push(head);
-    } else if (series.labels.length > 0) {
-      head.labels = series.labels;
     }
     this.bytes += head.append(series.timestamps, series.values);
     this.samples += series.timestamps.length;
   }
 
-  /** The series of one metric, optionally only those of the given agents. */
-  seriesOf(environment: string, metric: string, agentIds?: ReadonlySet<string>): SeriesHead[] {
+  /** The series of one metric, optionally only those of the given catalog ids. */
+  seriesOf(environment: string, metric: string, seriesIds?: ReadonlySet<number>): SeriesHead[] {
     const all = this.byMetric.get(`${environment}\u0000${metric}`) ?? [];
-    return agentIds === undefined ? all : all.filter((s) => agentIds.has(s.agentId));
+    return seriesIds === undefined ? all : all.filter((s) => seriesIds.has(s.entry.id));
   }
 
   /** The series grouped by environment and metric: what one checkpoint writes per part. */

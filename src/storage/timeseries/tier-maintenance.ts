@@ -90,7 +90,7 @@ export class TierMaintenance implements OnModuleInit {
     if (tier.next !== undefined && fresh.length > 0) {
       const next = TIERS[tier.next];
       const delta = await this.readSeries(fresh);
-      const series = [...delta.entries()].map(([agentId, { labels, buckets }]) => ({ agentId, labels, buckets: rebucket(buckets, next.bucketMs) }));
+      const series = [...delta.entries()].map(([seriesId, buckets]) => ({ seriesId, buckets: rebucket(buckets, next.bucketMs) }));
       const period = periodStart(manifest.periodStart, next);
       const id = partId(next.name, base.environment, base.metric, period, { rollupOf: fresh.map((p) => p.id) });
       await this.parts.write([{ ...base, ...span(series), id, generation: -1, tier: next, periodStart: period, series: series.map(toPartSeries) }]);
@@ -101,21 +101,21 @@ export class TierMaintenance implements OnModuleInit {
       return;
     }
     const all = await this.readSeries(manifest.parts);
-    const compacted = { ...base, ...span([...all.values()]), id: partId(tier.name, base.environment, base.metric, manifest.periodStart, { compactionOf: manifest.parts.map((p) => p.id) }) };
-    const series = [...all.entries()].map(([agentId, { labels, buckets }]) => toPartSeries({ agentId, labels, buckets }));
+    const compacted = { ...base, ...span([...all.values()].map((buckets) => ({ buckets }))), id: partId(tier.name, base.environment, base.metric, manifest.periodStart, { compactionOf: manifest.parts.map((p) => p.id) }) };
+    const series = [...all.entries()].map(([seriesId, buckets]) => toPartSeries({ seriesId, buckets }));
     const written = await this.parts.writeDetached({ ...compacted, generation: -1, tier, periodStart: manifest.periodStart, series });
     await this.parts.saveManifests([{ ...manifest, parts: [{ ...written, rolledUp: true }] }]);
     await this.parts.deleteParts(manifest.parts);
   }
 
-  /** The buckets of every series in `parts`, merged per agent. */
-  private async readSeries(parts: Manifest['parts']): Promise<Map<string, { labels: PartSeries['labels']; buckets: RollupBucket[] }>> {
-    const out = new Map<string, { labels: PartSeries['labels']; buckets: RollupBucket[] }>();
+  /** The buckets of every series in `parts`, merged per series id. */
+  private async readSeries(parts: Manifest['parts']): Promise<Map<number, RollupBucket[]>> {
+    const out = new Map<number, RollupBucket[]>();
     for (const part of parts) {
       for (const s of await this.parts.read(part)) {
         const buckets = decodeBuckets(s.payload);
-        const known = out.get(s.agentId);
-        out.set(s.agentId, { labels: s.labels, buckets: known === undefined ? buckets : mergeBucketLists(known.buckets, buckets) });
+        const known = out.get(s.seriesId);
+        out.set(s.seriesId, known === undefined ? buckets : mergeBucketLists(known, buckets));
       }
     }
     return out;
@@ -147,4 +147,4 @@ function span(series: { buckets: RollupBucket[] }[]): { from: number; to: number
   return { from, to, samples };
 }
 
-const toPartSeries = (s: { agentId: string; labels: PartSeries['labels']; buckets: RollupBucket[] }): PartSeries => ({ agentId: s.agentId, labels: s.labels, payload: encodeBuckets(s.buckets) });
+const toPartSeries = (s: { seriesId: number; buckets: RollupBucket[] }): PartSeries => ({ seriesId: s.seriesId, payload: encodeBuckets(s.buckets) });

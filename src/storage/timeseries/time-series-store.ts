@@ -13,6 +13,8 @@ import { partId } from './part-id';
 import { NewPart, PartStore } from './part-store';
 import { JobLock } from './job-lock';
 import { Head, SeriesHead } from './series-head';
+import { Admission, SeriesCatalog } from './series-catalog';
+import type { Label } from '../../common/labels/label';
 import { periodStart, TIERS } from './tiers';
 import { LedgerResult } from './ingest-records';
 import { decodeWalGroup, encodeWalGroup, WalEntry } from './wal-record';
@@ -49,6 +51,7 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly repository: TimeSeriesRepository,
     private readonly parts: PartStore,
+    private readonly catalog: SeriesCatalog,
     private readonly jobs: JobLock,
     private readonly scheduler: SchedulerRegistry,
   ) {}
@@ -56,6 +59,7 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
   async onModuleInit(): Promise<void> {
     const started = performance.now();
     await this.parts.loadCatalog();
+    this.catalog.load(await this.repository.loadSeries());
     await this.loadLedger();
     const logged = await this.repository.walGenerations();
     for (const number of logged) this.generations.push(await this.replay(number));
@@ -113,7 +117,7 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
   private newGeneration(number: number): Generation {
     const generation: Generation = {
       number,
-      head: new Head(number),
+      head: new Head(number, this.catalog),
       sequence: 0,
       wal: new GroupCommit<WalEntry>((entries) => this.writeLog(generation, entries)),
     };
@@ -138,7 +142,7 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   private async replay(number: number): Promise<Generation> {
-    const generation: Generation = { number, head: new Head(number), sequence: 0, wal: new GroupCommit<WalEntry>(() => Promise.reject(new Error('replayed generations take no appends'))) };
+    const generation: Generation = { number, head: new Head(number, this.catalog), sequence: 0, wal: new GroupCommit<WalEntry>(() => Promise.reject(new Error('replayed generations take no appends'))) };
     const blobs = await this.repository.readWal(number);
     for (const blob of blobs) this.apply(generation.head, decodeWalGroup(blob), this.clock.now());
     generation.sequence = blobs.length;
@@ -153,8 +157,25 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
       // One metric at a time, letting requests in between: a big head takes a while to encode.
       await new Promise((resolve) => setImmediate(resolve));
     }
+    await this.saveNewSeries();
     await this.parts.write(parts);
     await this.repository.saveLedger(generation.number, new Date(this.clock.now()), generation.head.batches);
+  }
+
+  /** Saves the catalog entries admitted since the last save: before the parts that name them. */
+  private async saveNewSeries(): Promise<void> {
+    const entries = this.catalog.takeUnsaved();
+    try {
+      await this.repository.saveSeries(entries);
+    } catch (error) {
+      this.catalog.unsave(entries);
+      throw error;
+    }
+  }
+
+  /** Admits a series for ingestion within the catalog's per-environment bounds. */
+  admit(environment: string, metric: string, agentId: string, labels: readonly Label[]): Admission {
+    return this.catalog.admit(environment, metric, agentId, labels);
   }
 
   private async loadLedger(): Promise<void> {
@@ -176,7 +197,7 @@ const ledgerKey = (environment: string, batchId: string) => `${environment}\u000
 
 /** The raw and 1-minute parts of one metric's series, one of each per hour the samples fall in. */
 function partsOf(generation: number, series: SeriesHead[]): NewPart[] {
-  const { environment, metric } = series[0];
+  const { environment, metric } = series[0].entry;
   const byPeriod = new Map<number, { raw: PartSeries[]; minutes: PartSeries[]; from: number; to: number; samples: number }>();
   const it = new ChunkIterator();
   for (const s of series) {
@@ -205,9 +226,9 @@ function partsOf(generation: number, series: SeriesHead[]): NewPart[] {
     }
     for (const [period, chunks] of chunksByPeriod) {
       const group = byPeriod.get(period)!;
-      group.raw.push({ agentId: s.agentId, labels: s.labels, payload: encodeChunkList(chunks) });
+      group.raw.push({ seriesId: s.entry.id, payload: encodeChunkList(chunks) });
       const buckets = [...bucketsByPeriod.get(period)!.values()].sort((a, b) => a.start - b.start);
-      group.minutes.push({ agentId: s.agentId, labels: s.labels, payload: encodeBuckets(buckets) });
+      group.minutes.push({ seriesId: s.entry.id, payload: encodeBuckets(buckets) });
     }
   }
   return [...byPeriod.entries()].flatMap(([period, group]) => {
