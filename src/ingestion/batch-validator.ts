@@ -26,6 +26,12 @@ export interface IngestIssue {
   message: string;
 }
 
+/**
+ * Whether a new series may be stored (the catalog's cardinality bounds), with its catalog id;
+ * called once per well-formed series of a batch.
+ */
+export type AdmitSeries = (agentId: string, metric: string, labels: Label[]) => { ok: true; seriesId?: number } | { ok: false; reason: string };
+
 /** A heartbeat that passed every check, as the registry takes it. */
 export type ValidHeartbeat = HeartbeatReport;
 
@@ -52,9 +58,10 @@ export class BatchValidator {
     batch: TelemetryBatchInput,
     now: number,
     mayIngestFor: (agentId: string) => boolean = () => true,
+    admitSeries: AdmitSeries = () => ({ ok: true }),
   ): ValidatedBatch {
     checkWholeBatch(batch, this.limits);
-    const run = new ValidationRun(this.limits, now, mayIngestFor);
+    const run = new ValidationRun(this.limits, now, mayIngestFor, admitSeries);
     (batch.heartbeats ?? []).forEach((hb, i) => run.heartbeat(hb, `heartbeats[${i}]`));
     (batch.series ?? []).forEach((s, i) => run.series(s, `series[${i}]`));
     (batch.samples ?? []).forEach((s, i) => run.sample(s, `samples[${i}]`));
@@ -78,6 +85,7 @@ class ValidationRun {
     private readonly limits: IngestLimits,
     private readonly now: number,
     private readonly mayIngestFor: (agentId: string) => boolean,
+    private readonly admitSeries: AdmitSeries,
   ) {
     this.oldest = now - limits.maxPastMs;
     this.newest = now + limits.maxFutureMs;
@@ -112,8 +120,8 @@ class ValidationRun {
 
   series(input: SeriesInput, path: string): void {
     const count = input.values.length;
-    const labels = this.checkSeriesIdentity(input, path);
-    if (labels === undefined) {
+    const identity = this.checkSeriesIdentity(input, path);
+    if (identity === undefined) {
       this.rejected += count;
       return;
     }
@@ -122,7 +130,7 @@ class ValidationRun {
       this.rejected += count;
       return;
     }
-    const target = this.grouping.target(input.agentId, input.metric, labels);
+    const target = this.grouping.target(input.agentId, input.metric, identity.labels, identity.seriesId);
     if (target.values.length === 0 && this.allValid(input.timestamps, input.values)) {
       // The common case: the series is taken as sent, without copying a sample.
       target.timestamps = input.timestamps;
@@ -149,17 +157,17 @@ class ValidationRun {
   }
 
   sample(input: SampleInput, path: string): void {
-    const labels = this.checkSeriesIdentity(input, path);
+    const identity = this.checkSeriesIdentity(input, path);
     const t = input.timestamp ?? this.now;
     if (
-      labels === undefined ||
+      identity === undefined ||
       !this.check(Number.isFinite(input.value), `${path}.value`, 'NOT_FINITE', 'value must be a finite number') ||
       !this.checkTimestamp(t, `${path}.timestamp`)
     ) {
       this.rejected++;
       return;
     }
-    const target = this.grouping.target(input.agentId, input.metric, labels);
+    const target = this.grouping.target(input.agentId, input.metric, identity.labels, identity.seriesId);
     target.timestamps.push(Math.round(t));
     target.values.push(input.value);
     this.accepted++;
@@ -183,12 +191,20 @@ class ValidationRun {
     };
   }
 
-  private checkSeriesIdentity(input: { agentId: string; metric: string; labels?: Label[] | null }, path: string): Label[] | undefined {
+  /** The sorted labels and catalog id of a well-formed series the catalog admits. */
+  private checkSeriesIdentity(input: { agentId: string; metric: string; labels?: Label[] | null }, path: string): { labels: Label[]; seriesId?: number } | undefined {
     if (!this.checkAgent(input.agentId, path)) return undefined;
     if (!this.check(isMetric(input.metric), `${path}.metric`, 'INVALID_NAME', 'metric must match [A-Za-z_][A-Za-z0-9_.:/-]{0,199}')) {
       return undefined;
     }
-    return input.labels == null ? [] : this.checkLabels(input.labels, `${path}.labels`);
+    const labels = input.labels == null ? [] : this.checkLabels(input.labels, `${path}.labels`);
+    if (labels === undefined) return undefined;
+    const admission = this.admitSeries(input.agentId, input.metric, labels);
+    if (!admission.ok) {
+      this.issue(path, 'CARDINALITY_LIMIT', admission.reason);
+      return undefined;
+    }
+    return { labels, seriesId: admission.seriesId };
   }
 
   private checkAgent(agentId: string, path: string): boolean {

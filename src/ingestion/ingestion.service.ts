@@ -5,7 +5,8 @@ import { AppConfig } from '../common/config/app-config';
 import { LiveAggregatesService } from '../dashboard/live/live-aggregates.service';
 import { AgentRegistry } from '../heartbeat/agent-registry';
 import { TimeSeriesStore } from '../storage/timeseries/time-series-store';
-import { BatchValidator, ValidatedBatch } from './batch-validator';
+import type { Label } from '../common/labels/label';
+import { AdmitSeries, BatchValidator, ValidatedBatch } from './batch-validator';
 import { TelemetryBatchInput } from './dto/telemetry-batch.input';
 import { StorageUnavailable } from './ingestion.errors';
 import { IngestResult } from './models/ingest-result.model';
@@ -40,7 +41,12 @@ export class IngestionService {
 
   async ingest(batch: TelemetryBatchInput, principal: Principal): Promise<IngestResult> {
     const now = this.clock.now();
-    const validated = this.validator.validate(batch, now, (agentId) => principal.canIngestFor(agentId));
+    const validated = this.validator.validate(
+      batch,
+      now,
+      (agentId) => principal.canIngestFor(agentId),
+      (agentId, metric, labels) => this.admit(batch.environment, agentId, metric, labels),
+    );
     const batchId = batch.batchId ?? undefined;
     if (batchId === undefined) return this.apply(batch.environment, undefined, validated, now);
 
@@ -79,6 +85,11 @@ export class IngestionService {
     );
     this.live.observe(environment, batch.series);
     return { ...ledger, batchId: batchId ?? null, duplicate: false };
+  }
+
+  private admit(environment: string, agentId: string, metric: string, labels: Label[]): ReturnType<AdmitSeries> {
+    const admission = this.store.admit(environment, metric, agentId, labels);
+    return admission.ok ? { ok: true, seriesId: admission.entry.id } : admission;
   }
 
   /** Storage failures become UNAVAILABLE: nothing was acknowledged, and a retry with the same batchId is safe. */

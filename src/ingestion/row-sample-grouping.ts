@@ -5,6 +5,8 @@ export interface ValidSeries {
   agentId: string;
   metric: string;
   labels: Label[];
+  /** The series' catalog id, when the catalog admitted it. */
+  seriesId?: number;
   timestamps: number[];
   values: number[];
 }
@@ -17,11 +19,11 @@ export class SeriesGrouping {
   private readonly byKey = new Map<string, ValidSeries>();
 
   /** The series samples of this identity are added to; labels must already be sorted. */
-  target(agentId: string, metric: string, labels: Label[]): ValidSeries {
+  target(agentId: string, metric: string, labels: Label[], seriesId?: number): ValidSeries {
     const key = labelledSeriesKey(agentId, metric, labels);
     let series = this.byKey.get(key);
     if (series === undefined) {
-      series = { agentId, metric, labels, timestamps: [], values: [] };
+      series = { agentId, metric, labels, seriesId, timestamps: [], values: [] };
       this.byKey.set(key, series);
     }
     return series;
