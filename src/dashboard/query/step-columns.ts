@@ -1,0 +1,153 @@
+import { StepGrid, stepIndex } from './step-grid';
+
+/**
+ * One series on a step grid, column by column (typed arrays of length `steps`). Per step:
+ * - count, sum, min, max of the samples; first and last: the values of the earliest and the latest
+ *   sample in the step;
+ * - increase: the counter increase within the step, the sum of the deltas between consecutive
+ *   samples where a drop counts as a counter reset and adds the new value (as Prometheus does); 0 for
+ *   a step with one sample;
+ * - the distribution for quantiles, in CSR form: step i owns values/weights [offsets[i], offsets[i+1]).
+ *   Raw samples give exact values of weight 1 (`exact`); rollups give sketch bins (representative
+ *   value, count).
+ * A step without samples has count 0, sum 0 and NaN in min, max, first, last and increase.
+ */
+export interface StepColumns {
+  readonly steps: number;
+  readonly count: Float64Array;
+  readonly sum: Float64Array;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly first: Float64Array;
+  readonly last: Float64Array;
+  readonly increase: Float64Array;
+  readonly offsets: Uint32Array;
+  readonly values: Float64Array;
+  readonly weights: Float64Array;
+  /** True when the distribution holds the samples themselves (weight 1 each), false for sketch bins. */
+  readonly exact: boolean;
+}
+
+/** A rollup bucket as the rollup builder takes it; the bins are a sketch's (value(key), count) pairs. */
+export interface BucketInput {
+  start: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  first: number;
+  last: number;
+  increase: number;
+  binValues: ArrayLike<number>;
+  binCounts: ArrayLike<number>;
+}
+
+/** Counter increase from `previous` to `next`: a drop is a reset, after which the counter counted up from 0 to `next`. */
+export function counterDelta(previous: number, next: number): number {
+  return next >= previous ? next - previous : next;
+}
+
+function emptyColumns(steps: number, distributionSize: number, exact: boolean): StepColumns {
+  const nan = () => new Float64Array(steps).fill(NaN);
+  return {
+    steps,
+    count: new Float64Array(steps),
+    sum: new Float64Array(steps),
+    min: nan(),
+    max: nan(),
+    first: nan(),
+    last: nan(),
+    increase: nan(),
+    offsets: new Uint32Array(steps + 1),
+    values: new Float64Array(distributionSize),
+    weights: new Float64Array(distributionSize),
+    exact,
+  };
+}
+
+/**
+ * Raw tier: samples (times[i], values[i]) of one series in time order. Samples off the grid are
+ * ignored, and so are NaN values (no sample: they would poison sums and quantile order).
+ */
+export function columnsFromSamples(grid: StepGrid, times: ArrayLike<number>, values: ArrayLike<number>): StepColumns {
+  if (times.length !== values.length) throw new RangeError(`columnsFromSamples: ${times.length} times but ${values.length} values`);
+  let lo = 0;
+  while (lo < times.length && times[lo] < grid.firstStart) lo++;
+  let hi = lo;
+  let onGrid = 0;
+  while (hi < times.length && times[hi] < grid.endMs) {
+    if (!Number.isNaN(values[hi])) onGrid++;
+    hi++;
+  }
+  const c = emptyColumns(grid.steps, onGrid, true);
+  c.weights.fill(1);
+  let at = 0;
+  let step = -1;
+  for (let i = lo; i < hi; i++) {
+    if (i > lo && times[i] < times[i - 1]) throw new RangeError('columnsFromSamples: samples must be in time order');
+    const v = values[i];
+    if (Number.isNaN(v)) continue;
+    const s = stepIndex(grid, times[i]);
+    if (s !== step) {
+      for (let k = step + 1; k <= s; k++) c.offsets[k] = at;
+      step = s;
+      c.first[s] = v;
+      c.min[s] = v;
+      c.max[s] = v;
+      c.increase[s] = 0;
+    } else {
+      c.increase[s] += counterDelta(c.last[s], v);
+      if (v < c.min[s]) c.min[s] = v;
+      if (v > c.max[s]) c.max[s] = v;
+    }
+    c.count[s]++;
+    c.sum[s] += v;
+    c.last[s] = v;
+    c.values[at++] = v;
+  }
+  for (let k = step + 1; k <= grid.steps; k++) c.offsets[k] = at;
+  return c;
+}
+
+/**
+ * Rollup tier: buckets of one series in time order, each inside one step (the bucket width divides
+ * the step). Buckets of one step merge: count, sum, min, max add up or combine, first/last come from
+ * the first/last bucket, and the increase is the buckets' increases plus the counter deltas across
+ * the bucket boundaries. Buckets off the grid are ignored.
+ */
+export function columnsFromBuckets(grid: StepGrid, buckets: readonly BucketInput[]): StepColumns {
+  let bins = 0;
+  for (const b of buckets) if (stepIndex(grid, b.start) >= 0 && b.count > 0) bins += b.binValues.length;
+  const c = emptyColumns(grid.steps, bins, false);
+  let at = 0;
+  let step = -1;
+  for (const b of buckets) {
+    if (b.count === 0) continue;
+    const s = stepIndex(grid, b.start);
+    if (s < 0) continue;
+    if (s < step) throw new RangeError('columnsFromBuckets: buckets must be in time order');
+    if (b.binValues.length !== b.binCounts.length)
+      throw new RangeError(`columnsFromBuckets: bucket at ${b.start} has ${b.binValues.length} bin values but ${b.binCounts.length} counts`);
+    if (s !== step) {
+      for (let k = step + 1; k <= s; k++) c.offsets[k] = at;
+      step = s;
+      c.first[s] = b.first;
+      c.min[s] = b.min;
+      c.max[s] = b.max;
+      c.increase[s] = b.increase;
+    } else {
+      c.increase[s] += counterDelta(c.last[s], b.first) + b.increase;
+      if (b.min < c.min[s]) c.min[s] = b.min;
+      if (b.max > c.max[s]) c.max[s] = b.max;
+    }
+    c.count[s] += b.count;
+    c.sum[s] += b.sum;
+    c.last[s] = b.last;
+    for (let j = 0; j < b.binValues.length; j++) {
+      c.values[at] = b.binValues[j];
+      c.weights[at++] = b.binCounts[j];
+    }
+  }
+  for (let k = step + 1; k <= grid.steps; k++) c.offsets[k] = at;
+  return c;
+}

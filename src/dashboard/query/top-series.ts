@@ -1,0 +1,131 @@
+import { LabelPair } from './label-matcher';
+import { QuantileBuffer } from './quantile';
+import { AGGREGATE_QUANTILES, SeriesAggregate } from './series-aggregation';
+import { SeriesFunction, applySeriesFunction } from './series-functions';
+import { StepColumns } from './step-columns';
+
+/**
+ * Series ranked by one aggregate over the whole range.
+ * Without a function, over the merge of all the series' steps: AVG = sum / count of the samples,
+ * SUM = sum of the samples, MIN, MAX, COUNT = number of samples, P* = the quantile of the merged
+ * distribution (clamped to [min, max]).
+ * With a function, over its step values (steps without a value left out): AVG = their mean, SUM =
+ * their sum (INCREASE: the increase over the range), MIN, MAX, COUNT = steps with a value, P* =
+ * their quantile.
+ * Series without data in the range are left out. Order: value descending (ascending on request),
+ * ties by agent id, then by labels; at most `limit` series.
+ */
+export interface RankableSeries {
+  agentId: string;
+  /** The series' own labels (for the tie-break and for the caller to show). */
+  labels: readonly LabelPair[];
+  columns: StepColumns;
+}
+
+export interface RankOptions {
+  by: SeriesAggregate;
+  /** 10 when omitted. */
+  limit?: number;
+  ascending?: boolean;
+  fn?: SeriesFunction;
+  stepMs: number;
+}
+
+export interface Ranked<T> {
+  series: T;
+  value: number;
+}
+
+export function topSeries<T extends RankableSeries>(series: readonly T[], options: RankOptions): Ranked<T>[] {
+  const limit = options.limit ?? 10;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`topSeries: limit must be a non-negative integer, got ${limit}`);
+  const buffer = new QuantileBuffer();
+  const ranked: (Ranked<T> & { key: string })[] = [];
+  for (const s of series) {
+    const value =
+      options.fn === undefined
+        ? rangeValue(s.columns, options.by, buffer)
+        : valuesAggregate(applySeriesFunction(options.fn, s.columns, options.stepMs), options.by, buffer);
+    if (!Number.isNaN(value)) ranked.push({ series: s, value, key: labelsKey(s.labels) });
+  }
+  const direction = options.ascending === true ? 1 : -1;
+  ranked.sort(
+    (a, b) =>
+      (a.value === b.value ? 0 : a.value < b.value ? -direction : direction) ||
+      (a.series.agentId === b.series.agentId ? 0 : a.series.agentId < b.series.agentId ? -1 : 1) ||
+      (a.key === b.key ? 0 : a.key < b.key ? -1 : 1),
+  );
+  return ranked.slice(0, limit).map(({ series: s, value }) => ({ series: s, value }));
+}
+
+/** Labels in name order as one comparable string. */
+function labelsKey(labels: readonly LabelPair[]): string {
+  return labels
+    .map((l) => `${l.name}\u0001${l.value}`)
+    .sort()
+    .join('\u0000');
+}
+
+/** One aggregate over the merge of all steps of one series; NaN without samples. */
+function rangeValue(c: StepColumns, by: SeriesAggregate, buffer: QuantileBuffer): number {
+  let count = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < c.steps; i++) {
+    if (c.count[i] === 0) continue;
+    count += c.count[i];
+    sum += c.sum[i];
+    if (c.min[i] < min) min = c.min[i];
+    if (c.max[i] > max) max = c.max[i];
+  }
+  if (count === 0) return NaN;
+  switch (by) {
+    case 'AVG':
+      return sum / count;
+    case 'SUM':
+      return sum;
+    case 'MIN':
+      return min;
+    case 'MAX':
+      return max;
+    case 'COUNT':
+      return count;
+    default:
+      buffer.clear();
+      buffer.addRange(c.values, c.exact ? undefined : c.weights, 0, c.offsets[c.steps]);
+      return buffer.quantile(AGGREGATE_QUANTILES[by]!, min, max);
+  }
+}
+
+/** One aggregate over the step values of a function (NaN: no value); NaN when there are none. */
+function valuesAggregate(values: Float64Array, by: SeriesAggregate, buffer: QuantileBuffer): number {
+  buffer.clear();
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) continue;
+    buffer.add(v);
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const count = buffer.length;
+  if (count === 0) return NaN;
+  switch (by) {
+    case 'AVG':
+      return sum / count;
+    case 'SUM':
+      return sum;
+    case 'MIN':
+      return min;
+    case 'MAX':
+      return max;
+    case 'COUNT':
+      return count;
+    default:
+      return buffer.quantile(AGGREGATE_QUANTILES[by]!);
+  }
+}
