@@ -67,7 +67,7 @@ interface Bounds {
  * declared intervals, which the upper bound must not cut (maxTimeoutFactor >= 1.5); one
  * recovery is no flapping (flapThreshold >= 2).
  */
-export const CLASSIFIER_SETTING_BOUNDS: Readonly<Record<NumericSetting, Bounds>> = Object.freeze({
+const CLASSIFIER_SETTING_BOUNDS: Readonly<Record<NumericSetting, Bounds>> = Object.freeze({
   k: { min: 1, max: 20 },
   minTimeoutMs: { min: 100, max: 600_000, integer: true },
   maxTimeoutFactor: { min: 1.5, max: 100 },
