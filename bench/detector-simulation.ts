@@ -21,12 +21,8 @@
  */
 import { seededRandom } from '../test/support/seeded-random';
 import { AgentStatus } from '../src/heartbeat/agent-status';
-import {
-  AdaptiveHealthClassifier,
-  AgentSnapshot,
-  ClassifierSettings,
-  DEFAULT_CLASSIFIER_SETTINGS,
-} from '../src/heartbeat/detector/adaptive-health-classifier';
+import { AdaptiveHealthClassifier, AgentSnapshot, Verdict } from '../src/heartbeat/detector/adaptive-health-classifier';
+import { ClassifierSettings, DEFAULT_CLASSIFIER_SETTINGS } from '../src/heartbeat/detector/classifier-settings';
 
 const SEED = Number(process.argv[2] ?? 20240611);
 const AGENTS = 10_000;
@@ -225,7 +221,9 @@ let partitionMemberSuspects = 0;
 let partitionMemberPartitioned = 0;
 let partitionMemberRecoveries = 0;
 const groupEvents: Array<{ group: string; atSecond: number }> = [];
-let previousGroups = new Set<string>();
+/** PARTITIONED agents per group: a group event is its first one, as the registry and alerting count them. */
+const partitionedMembers = new Map<string, number>();
+const partitionGroup: (string | undefined)[] = [];
 const flapperClassified = new Set<number>();
 let flapperChanges = 0;
 const settled = new Uint8Array(AGENTS);
@@ -268,6 +266,19 @@ function record(agent: SimAgent, status: AgentStatus, reason: string, now: numbe
   }
 }
 
+function countPartition(agent: SimAgent, verdict: Verdict, now: number): void {
+  const left = partitionGroup[agent.index];
+  if (left !== undefined) partitionedMembers.set(left, partitionedMembers.get(left)! - 1);
+  const group = verdict.status === AgentStatus.PARTITIONED ? verdict.group : undefined;
+  partitionGroup[agent.index] = group;
+  if (group === undefined) return;
+  const before = partitionedMembers.get(group) ?? 0;
+  partitionedMembers.set(group, before + 1);
+  if (before > 0) return;
+  groupEvents.push({ group, atSecond: now / 1000 });
+  if (group === `region=${REGIONS[PARTITIONED_REGION]}` && Number.isNaN(partitionDetectedAt)) partitionDetectedAt = now;
+}
+
 const startedAt = process.hrtime.bigint();
 for (let now = SWEEP_MS; now <= DURATION_MS; now += SWEEP_MS) {
   while (queue.peekTime() <= now) {
@@ -283,15 +294,9 @@ for (let now = SWEEP_MS; now <= DURATION_MS; now += SWEEP_MS) {
     const verdict = changes.get(agent.key);
     if (verdict === undefined) continue;
     record(agent, verdict.status, verdict.reason, now);
+    countPartition(agent, verdict, now);
     agent.status = verdict.status;
   }
-  const groups = new Set(classifier.partitionedGroups());
-  for (const group of groups) {
-    if (previousGroups.has(group)) continue;
-    groupEvents.push({ group, atSecond: now / 1000 });
-    if (group === `region=${REGIONS[PARTITIONED_REGION]}` && Number.isNaN(partitionDetectedAt)) partitionDetectedAt = now;
-  }
-  previousGroups = groups;
 }
 const runtimeMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
 

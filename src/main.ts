@@ -4,10 +4,13 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureHttp } from './app.setup';
 import { ConfigError, loadConfig } from './common/config/app-config';
+import { classifierSettingsOf } from './heartbeat/classifier-config';
 import { EmbeddedDatabaseError } from './storage/embedded/embedded-ferretdb';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  // The detector's variables are checked by the heartbeat module: here too, so a bad one stops the process with its message, not inside Nest.
+  classifierSettingsOf(config);
   const logger = new Logger('Vitals');
   if (config.usesDevelopmentSecret) logger.warn('JWT_SECRET is unset: using the development secret (never do this in production)');
   const app = await NestFactory.create(AppModule, { bodyParser: false });

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK } from '../common/clock/clock';
-import { badInput } from '../common/graphql/errors';
 import { AgentRegistry } from '../heartbeat/agent-registry';
 import { AgentState } from '../heartbeat/agent-state';
 import { AgentStatus } from '../heartbeat/agent-status';
 import { computeUptime, StatusChange } from '../heartbeat/uptime/uptime-calculator';
 import { AgentEventRepository } from '../storage/repositories/agent-event.repository';
 import { AgentEventDoc } from '../storage/schemas/agent-event.schema';
+import { InvalidFleetQuery } from './health.errors';
 import { AgentAvailability, FleetHealth, FleetHealthArgs, StatusCount } from './models/fleet-health.model';
 
 const DEFAULT_GROUP_LABELS = ['region', 'zone'];
@@ -23,8 +23,8 @@ export class FleetHealthService {
   async fleet(args: FleetHealthArgs): Promise<FleetHealth> {
     const windowHours = args.windowHours ?? 24;
     const worst = args.worst ?? 10;
-    if (!Number.isInteger(windowHours) || windowHours < 1 || windowHours > 720) throw badInput('windowHours must be 1..720', 'windowHours');
-    if (!Number.isInteger(worst) || worst < 0 || worst > 100) throw badInput('worst must be 0..100', 'worst');
+    if (!Number.isInteger(windowHours) || windowHours < 1 || windowHours > 720) throw new InvalidFleetQuery('windowHours must be 1..720', 'windowHours');
+    if (!Number.isInteger(worst) || worst < 0 || worst > 100) throw new InvalidFleetQuery('worst must be 0..100', 'worst');
     const groupLabels = args.groupBy ?? DEFAULT_GROUP_LABELS;
     const now = this.clock.now();
     const from = now - windowHours * 3_600_000;

@@ -1,5 +1,3 @@
-import { registerEnumType } from '@nestjs/graphql';
-
 export enum AgentStatus {
   HEALTHY = 'HEALTHY',
   DEGRADED = 'DEGRADED',
@@ -9,7 +7,6 @@ export enum AgentStatus {
   FLAPPING = 'FLAPPING',
   UNKNOWN = 'UNKNOWN',
 }
-registerEnumType(AgentStatus, { name: 'AgentStatus' });
 
 /** Statuses counted as downtime by uptime reports. */
 export const DOWN_STATUSES: ReadonlySet<AgentStatus> = new Set([AgentStatus.DOWN, AgentStatus.PARTITIONED]);

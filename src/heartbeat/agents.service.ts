@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK } from '../common/clock/clock';
-import { badInput, notFound } from '../common/graphql/errors';
 import { AgentEventRepository } from '../storage/repositories/agent-event.repository';
 import { AgentRegistry } from './agent-registry';
 import { AgentState } from './agent-state';
 import { AgentStatus } from './agent-status';
 import { AgentsArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UptimeArgs } from './dto/agents.args';
+import { AgentNotFound, InvalidAgentQuery } from './heartbeat.errors';
 import { Agent, AgentConnection } from './models/agent.model';
 import { UptimeReport } from './models/uptime-report.model';
 import { computeReliability, computeSlaBudget, computeUptime, Uptime } from './uptime/uptime-calculator';
@@ -21,7 +21,7 @@ export class AgentsService {
 
   list(args: AgentsArgs): AgentConnection {
     const first = args.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(`first must be 1..${MAX_PAGE_SIZE}`, 'first');
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw new InvalidAgentQuery(`first must be 1..${MAX_PAGE_SIZE}`, 'first');
     const after = args.after == null ? undefined : decodeCursor(args.after);
     const statuses = args.status == null || args.status.length === 0 ? undefined : new Set(args.status);
     const matching = [...this.registry.inEnvironment(args.environment)]
@@ -44,11 +44,11 @@ export class AgentsService {
 
   async uptime(args: UptimeArgs): Promise<UptimeReport> {
     const { environment, agentId, from, to, slaTargetPercent } = args;
-    if (!(from.getTime() < to.getTime())) throw badInput('from must be before to', 'from');
+    if (!(from.getTime() < to.getTime())) throw new InvalidAgentQuery('from must be before to', 'from');
     if (slaTargetPercent != null && !(slaTargetPercent >= 0 && slaTargetPercent <= 100)) {
-      throw badInput('slaTargetPercent must be 0..100', 'slaTargetPercent');
+      throw new InvalidAgentQuery('slaTargetPercent must be 0..100', 'slaTargetPercent');
     }
-    if (this.registry.get(environment, agentId) === undefined) throw notFound(`No agent "${agentId}" in environment "${environment}"`);
+    if (this.registry.get(environment, agentId) === undefined) throw new AgentNotFound(environment, agentId);
     const history = await this.events.findHistory(environment, agentId, from, to);
     const uptime = computeUptime(
       history.map((e) => ({ at: e.at.getTime(), status: e.status as AgentStatus })),
@@ -96,6 +96,6 @@ const encodeCursor = (agentId: string) => Buffer.from(agentId, 'utf8').toString(
 
 function decodeCursor(cursor: string): string {
   const agentId = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (agentId.length === 0 || encodeCursor(agentId) !== cursor) throw badInput('after is not a cursor from this API', 'after');
+  if (agentId.length === 0 || encodeCursor(agentId) !== cursor) throw new InvalidAgentQuery('after is not a cursor from this API', 'after');
   return agentId;
 }

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './app-config';
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 3000, DATA_DIR: './data', MONGODB_URI: undefined, DETECTOR_K: 4 });
+    expect(config).toMatchObject({ PORT: 3000, DATA_DIR: './data', MONGODB_URI: undefined });
     expect(config.usesDevelopmentSecret).toBe(true);
   });
 

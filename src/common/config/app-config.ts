@@ -63,53 +63,57 @@ export class AppConfig {
   @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
   AGENT_SNAPSHOT_INTERVAL_MS = 30_000;
 
+  // The failure detector's settings are only parsed here: their defaults and bounds are the
+  // classifier's, which checks them at start-up and names the variable of a value out of bounds.
+
   /** Adaptive timeout = mean + k * std of an agent's heartbeat inter-arrival times. */
-  @Type(() => Number) @IsNumber() @Min(1) @Max(20)
-  DETECTOR_K = 4;
+  @IsOptional() @Type(() => Number) @IsNumber()
+  DETECTOR_K?: number;
 
   /** Lower bound of the adaptive timeout. */
-  @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
-  DETECTOR_MIN_TIMEOUT_MS = 2000;
+  @IsOptional() @Type(() => Number) @IsNumber()
+  DETECTOR_MIN_TIMEOUT_MS?: number;
 
   /** Upper bound of the adaptive timeout, in declared intervals. */
-  @Type(() => Number) @IsNumber() @Min(1.5) @Max(100)
-  DETECTOR_MAX_TIMEOUT_INTERVALS = 3;
+  @IsOptional() @Type(() => Number) @IsNumber()
+  DETECTOR_MAX_TIMEOUT_INTERVALS?: number;
 
   /** SUSPECT after one adaptive timeout of silence; DOWN after this many. */
-  @Type(() => Number) @IsNumber() @Min(1.1) @Max(20)
-  DETECTOR_DOWN_AFTER_TIMEOUTS = 2.75;
+  @IsOptional() @Type(() => Number) @IsNumber()
+  DETECTOR_DOWN_AFTER_TIMEOUTS?: number;
 
   /** DEGRADED when heartbeat jitter (coefficient of variation) exceeds this. */
-  @Type(() => Number) @IsNumber() @Min(0.05) @Max(10)
-  DETECTOR_JITTER_CV_THRESHOLD = 0.5;
+  @IsOptional() @Type(() => Number) @IsNumber()
+  DETECTOR_JITTER_CV_THRESHOLD?: number;
 
   /** DEGRADED when a cpu, memory or disk reading reaches this percentage. */
-  @Type(() => Number) @IsNumber() @Min(1) @Max(100)
-  DETECTOR_RESOURCE_PERCENT = 95;
+  @IsOptional() @Type(() => Number) @IsNumber()
+  DETECTOR_RESOURCE_PERCENT?: number;
 
   /** Comma-separated label names whose groups are judged for partitions. */
+  @IsOptional()
   @Matches(/^[A-Za-z_][A-Za-z0-9_.-]*(,[A-Za-z_][A-Za-z0-9_.-]*)*$/, { message: 'PARTITION_GROUP_LABELS must be comma-separated label names' })
-  PARTITION_GROUP_LABELS = 'region,zone';
+  PARTITION_GROUP_LABELS?: string;
 
   /** Groups smaller than this are never judged partitioned. */
-  @Type(() => Number) @IsInt() @Min(2) @Max(100_000)
-  PARTITION_MIN_AGENTS = 5;
+  @IsOptional() @Type(() => Number) @IsNumber()
+  PARTITION_MIN_AGENTS?: number;
 
   /** This fraction of a group silent together makes it PARTITIONED. */
-  @Type(() => Number) @IsNumber() @Min(0.1) @Max(1)
-  PARTITION_SILENT_FRACTION = 0.5;
+  @IsOptional() @Type(() => Number) @IsNumber()
+  PARTITION_SILENT_FRACTION?: number;
 
-  /** Window in which recoveries from DOWN count towards FLAPPING. */
-  @Type(() => Number) @IsInt() @Min(10) @Max(86_400)
-  FLAP_WINDOW_SECONDS = 600;
+  /** Window in which recoveries from DOWN count towards FLAPPING, in whole seconds. */
+  @IsOptional() @Type(() => Number) @IsInt()
+  FLAP_WINDOW_SECONDS?: number;
 
   /** Recoveries from DOWN within the window that make an agent FLAPPING. */
-  @Type(() => Number) @IsInt() @Min(2) @Max(100)
-  FLAP_THRESHOLD = 3;
+  @IsOptional() @Type(() => Number) @IsNumber()
+  FLAP_THRESHOLD?: number;
 
-  /** A FLAPPING agent returns to HEALTHY after this long without going DOWN. */
-  @Type(() => Number) @IsInt() @Min(10) @Max(86_400)
-  FLAP_SETTLE_SECONDS = 600;
+  /** A FLAPPING agent returns to HEALTHY after this long without going DOWN, in whole seconds. */
+  @IsOptional() @Type(() => Number) @IsInt()
+  FLAP_SETTLE_SECONDS?: number;
 
   /** Raw samples older than this are deleted by the retention sweeper. */
   @Type(() => Number) @IsNumber() @Min(1) @Max(24 * 365)

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
-import { AgentStatus } from '../../heartbeat/agent-status';
+import { AgentStatus } from '../../heartbeat/models/agent-status.enum';
 
 @ObjectType({ description: 'Each 0..100' })
 export class HealthComponents {

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
-import { AgentStatus } from '../../heartbeat/agent-status';
+import { AgentStatus } from '../../heartbeat/models/agent-status.enum';
 
 @ObjectType()
 export class StatusCount {

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Float, ID, Int } from '@nestjs/graphql';
-import { AgentStatus } from '../agent-status';
+import { AgentStatus } from '../models/agent-status.enum';
 
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;

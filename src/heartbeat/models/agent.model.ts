@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Label } from '../../common/graphql/label.model';
-import { AgentStatus } from '../agent-status';
+import { AgentStatus } from './agent-status.enum';
 
 @ObjectType()
 export class Agent {

@@ -1,5 +1,5 @@
 import { Field, Float, ID, ObjectType } from '@nestjs/graphql';
-import { AgentStatus } from '../agent-status';
+import { AgentStatus } from './agent-status.enum';
 
 @ObjectType()
 export class DowntimeIncident {

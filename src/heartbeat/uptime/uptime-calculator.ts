@@ -82,7 +82,7 @@ export function computeReliability(uptime: Uptime): Reliability {
   };
 }
 
-export const SLA_PERIOD_SECONDS = 30 * 24 * 3600;
+const SLA_PERIOD_SECONDS = 30 * 24 * 3600;
 
 export interface SlaBudget {
   slaMet: boolean;
