@@ -34,8 +34,29 @@ describe('QuantileBuffer', () => {
     }
   });
 
+  it('selects within large buffers (duplicates, zero weights), repeatably', () => {
+    const random = seededRandom(11);
+    const buffer = new QuantileBuffer();
+    for (let round = 0; round < 50; round++) {
+      buffer.clear();
+      const expanded: number[] = [];
+      const n = 17 + Math.floor(random() * 500);
+      const distinct = 1 + Math.floor(random() * 100);
+      for (let i = 0; i < n; i++) {
+        const v = Math.floor(random() * distinct) - distinct / 3;
+        const w = random() < 0.5 ? 1 : Math.floor(random() * 3);
+        buffer.add(v, w);
+        for (let k = 0; k < w; k++) expanded.push(v);
+      }
+      expanded.sort((a, b) => a - b);
+      for (const q of [0, 0.01, 0.25, 0.5, 0.95, 0.99, 1, 0.5]) expect(buffer.quantile(q)).toBe(quantileOfSorted(expanded, q));
+    }
+  });
+
   it('clamps to [min, max] and is NaN when empty', () => {
     const buffer = new QuantileBuffer();
+    expect(buffer.quantile(0.5)).toBeNaN();
+    buffer.add(10, 0);
     expect(buffer.quantile(0.5)).toBeNaN();
     buffer.add(10, 3);
     buffer.add(20, 1);
@@ -43,7 +64,7 @@ describe('QuantileBuffer', () => {
     expect(buffer.quantile(0.5, 10.5, 19)).toBe(10.5);
     expect(buffer.quantile(1, 10.5, 19)).toBe(19);
     expect(buffer.weight).toBe(4);
-    expect(buffer.length).toBe(2);
+    expect(buffer.length).toBe(3);
   });
 
   it('grows, and adds ranges with or without weights', () => {

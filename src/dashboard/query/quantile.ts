@@ -23,17 +23,14 @@ export function quantileOfSorted(sorted: ArrayLike<number>, q: number, from = 0,
 
 /**
  * A reusable multiset of weighted values, for the quantiles of merged distributions (many series in
- * one step): values gather in flat typed arrays and sort natively (unit weights) or through an index
- * permutation (weights), once for any number of quantiles until the next add.
+ * one step): values gather in flat typed arrays, and each quantile takes two weighted selections
+ * (expected linear time, no full sort), which reorder the buffer but keep its contents.
  */
 export class QuantileBuffer {
   private values = new Float64Array(256);
   private weights = new Float64Array(256);
-  private order = new Uint32Array(256);
   private size = 0;
   private totalWeight = 0;
-  private unitWeights = true;
-  private sorted = true;
 
   get length(): number {
     return this.size;
@@ -47,8 +44,6 @@ export class QuantileBuffer {
   clear(): void {
     this.size = 0;
     this.totalWeight = 0;
-    this.unitWeights = true;
-    this.sorted = true;
   }
 
   add(value: number, weight = 1): void {
@@ -56,8 +51,6 @@ export class QuantileBuffer {
     this.values[this.size] = value;
     this.weights[this.size++] = weight;
     this.totalWeight += weight;
-    if (weight !== 1) this.unitWeights = false;
-    this.sorted = false;
   }
 
   /** Adds values[from, to) with their weights (weight 1 each when `weights` is undefined). */
@@ -65,57 +58,71 @@ export class QuantileBuffer {
     const n = to - from;
     if (n <= 0) return;
     this.reserve(n);
-    this.values.set(values.subarray(from, to), this.size);
+    // Plain loops: the ranges are mostly a few values, where subarray() costs more than the copy.
+    const v = this.values;
+    const w = this.weights;
+    let at = this.size;
     if (weights === undefined) {
-      this.weights.fill(1, this.size, this.size + n);
+      for (let i = from; i < to; i++, at++) {
+        v[at] = values[i];
+        w[at] = 1;
+      }
       this.totalWeight += n;
     } else {
-      this.weights.set(weights.subarray(from, to), this.size);
-      for (let i = from; i < to; i++) {
-        const w = weights[i];
-        this.totalWeight += w;
-        if (w !== 1) this.unitWeights = false;
+      let total = 0;
+      for (let i = from; i < to; i++, at++) {
+        v[at] = values[i];
+        total += w[at] = weights[i];
       }
+      this.totalWeight += total;
     }
-    this.size += n;
-    this.sorted = false;
+    this.size = at;
   }
 
   /** Quantile q (0..1) of the values, clamped to [min, max]; NaN when empty. */
   quantile(q: number, min = -Infinity, max = Infinity): number {
-    if (this.size === 0) return NaN;
-    const x = this.unitWeights ? this.unitQuantile(q) : this.weightedQuantile(q);
+    if (this.size === 0 || !(this.totalWeight > 0)) return NaN;
+    const rank = q * (this.totalWeight - 1);
+    const lo = Math.floor(rank);
+    const a = this.valueAtRank(lo);
+    const x = lo === rank ? a : a + (this.valueAtRank(lo + 1) - a) * (rank - lo);
     return x < min ? min : x > max ? max : x;
   }
 
-  private unitQuantile(q: number): number {
-    if (!this.sorted) {
-      this.values.subarray(0, this.size).sort();
-      this.sorted = true;
-    }
-    return quantileOfSorted(this.values, q, 0, this.size);
-  }
-
-  private weightedQuantile(q: number): number {
+  /** The value at integer rank j (0-based): the first, in value order, whose cumulative weight exceeds j. */
+  private valueAtRank(j: number): number {
     const { values, weights } = this;
-    const order = this.order.subarray(0, this.size);
-    if (!this.sorted) {
-      for (let i = 0; i < order.length; i++) order[i] = i;
-      order.sort((a, b) => values[a] - values[b]);
-      this.sorted = true;
+    let lo = 0;
+    let hi = this.size - 1;
+    for (;;) {
+      if (hi - lo < 16) return smallRank(values, weights, lo, hi, j);
+      // Three-way partition around the median of three: [lo, lt) < pivot, [lt, gt] = pivot, (gt, hi] > pivot.
+      const pivot = median3(values[lo], values[(lo + hi) >>> 1], values[hi]);
+      let lt = lo;
+      let gt = hi;
+      let i = lo;
+      let below = 0;
+      let equal = 0;
+      while (i <= gt) {
+        const v = values[i];
+        if (v < pivot) {
+          below += weights[i];
+          swap(values, weights, i++, lt++);
+        } else if (v > pivot) {
+          swap(values, weights, i, gt--);
+        } else {
+          equal += weights[i++];
+        }
+      }
+      if (j < below) hi = lt - 1;
+      else if (j < below + equal) return pivot;
+      else {
+        j -= below + equal;
+        lo = gt + 1;
+      }
+      // Fractional weights can leave j past the last value; the largest value is then the answer.
+      if (lo > hi) return maxOf(values, 0, this.size - 1);
     }
-    const rank = q * (this.totalWeight - 1);
-    const lo = Math.floor(rank);
-    const last = order.length - 1;
-    // The value at integer rank j is the first whose cumulative weight exceeds j.
-    let cum = 0;
-    let i = 0;
-    while (i < last && cum + weights[order[i]] <= lo) cum += weights[order[i++]];
-    const a = values[order[i]];
-    if (lo === rank) return a;
-    while (i < last && cum + weights[order[i]] <= lo + 1) cum += weights[order[i++]];
-    const b = values[order[i]];
-    return a + (b - a) * (rank - lo);
   }
 
   private reserve(extra: number): void {
@@ -129,8 +136,48 @@ export class QuantileBuffer {
     weights.set(this.weights.subarray(0, this.size));
     this.values = values;
     this.weights = weights;
-    this.order = new Uint32Array(capacity);
   }
+}
+
+function swap(values: Float64Array, weights: Float64Array, i: number, k: number): void {
+  const v = values[i];
+  values[i] = values[k];
+  values[k] = v;
+  const w = weights[i];
+  weights[i] = weights[k];
+  weights[k] = w;
+}
+
+function median3(a: number, b: number, c: number): number {
+  return a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+}
+
+function maxOf(values: Float64Array, lo: number, hi: number): number {
+  let m = values[lo];
+  for (let i = lo + 1; i <= hi; i++) if (values[i] > m) m = values[i];
+  return m;
+}
+
+/** valueAtRank over a short range: insertion sort by value, then walk the cumulative weights. */
+function smallRank(values: Float64Array, weights: Float64Array, lo: number, hi: number, j: number): number {
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = values[i];
+    const w = weights[i];
+    let k = i - 1;
+    while (k >= lo && values[k] > v) {
+      values[k + 1] = values[k];
+      weights[k + 1] = weights[k];
+      k--;
+    }
+    values[k + 1] = v;
+    weights[k + 1] = w;
+  }
+  let cum = 0;
+  for (let i = lo; i < hi; i++) {
+    cum += weights[i];
+    if (cum > j) return values[i];
+  }
+  return values[hi];
 }
 
 /** Quantile q of the values [from, to) of a distribution (weights as in StepColumns); does not modify the inputs. */

@@ -81,32 +81,54 @@ export function columnsFromSamples(grid: StepGrid, times: ArrayLike<number>, val
   }
   const c = emptyColumns(grid.steps, onGrid, true);
   c.weights.fill(1);
+  // One step at a time in locals, written out when the next step starts: typed-array writes per sample cost more.
   let at = 0;
   let step = -1;
+  let stepEnd = -Infinity;
+  let n = 0;
+  let sum = 0;
+  let min = NaN;
+  let max = NaN;
+  let first = NaN;
+  let last = NaN;
+  let increase = 0;
   for (let i = lo; i < hi; i++) {
-    if (i > lo && times[i] < times[i - 1]) throw new RangeError('columnsFromSamples: samples must be in time order');
+    const t = times[i];
+    if (i > lo && t < times[i - 1]) throw new RangeError('columnsFromSamples: samples must be in time order');
     const v = values[i];
     if (Number.isNaN(v)) continue;
-    const s = stepIndex(grid, times[i]);
-    if (s !== step) {
+    if (t >= stepEnd) {
+      if (n > 0) writeStep(c, step, n, sum, min, max, first, last, increase);
+      const s = stepIndex(grid, t);
       for (let k = step + 1; k <= s; k++) c.offsets[k] = at;
       step = s;
-      c.first[s] = v;
-      c.min[s] = v;
-      c.max[s] = v;
-      c.increase[s] = 0;
+      stepEnd = grid.firstStart + (s + 1) * grid.stepMs;
+      n = 1;
+      sum = min = max = first = last = v;
+      increase = 0;
     } else {
-      c.increase[s] += counterDelta(c.last[s], v);
-      if (v < c.min[s]) c.min[s] = v;
-      if (v > c.max[s]) c.max[s] = v;
+      n++;
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      increase += counterDelta(last, v);
+      last = v;
     }
-    c.count[s]++;
-    c.sum[s] += v;
-    c.last[s] = v;
     c.values[at++] = v;
   }
+  if (n > 0) writeStep(c, step, n, sum, min, max, first, last, increase);
   for (let k = step + 1; k <= grid.steps; k++) c.offsets[k] = at;
   return c;
+}
+
+function writeStep(c: StepColumns, s: number, n: number, sum: number, min: number, max: number, first: number, last: number, increase: number): void {
+  c.count[s] = n;
+  c.sum[s] = sum;
+  c.min[s] = min;
+  c.max[s] = max;
+  c.first[s] = first;
+  c.last[s] = last;
+  c.increase[s] = increase;
 }
 
 /**
