@@ -1,4 +1,4 @@
-import { bucketStart } from '../../storage/rollups/rollup-bucket';
+import { bucketStart } from '../../common/time/bucket-start';
 
 /**
  * The time grid of a query: steps of `stepMs` aligned at multiples of stepMs since the epoch (so two

@@ -1,55 +1,202 @@
-import { Injectable } from '@nestjs/common';
-import { RollupBucket } from '../../storage/rollups/rollup-bucket';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock, CLOCK } from '../../common/clock/clock';
+import { AppConfig } from '../../common/config/app-config';
+import { AgentLabelIndex } from '../../storage/timeseries/agent-label-index';
+import { SeriesCatalog, SeriesEntry } from '../../storage/timeseries/series-catalog';
+import { TierMaintenance } from '../../storage/timeseries/tier-maintenance';
 import { TimeSeriesReader } from '../../storage/timeseries/time-series-reader';
-import { summarize } from '../aggregate';
-import { TrendsArgs } from '../dto/dashboard.args';
-import { TrendPoint, TrendResult } from '../models/trend.model';
+import { TIERS } from '../../storage/timeseries/tiers';
+import { TopSeriesArgs, TrendsArgs } from '../dto/dashboard.args';
+import { LabelMatcherInput } from '../dto/series-selector.input';
+import { RankedSeries, TrendPoint, TrendResult, TrendSeries } from '../models/trend.model';
+import { compileMatchers, effectiveLabels, InvalidMatcher, LABEL_NAME_PATTERN } from '../query/label-matcher';
+import { QuantileBuffer, quantileOf } from '../query/quantile';
+import { fitQuery, QueryTooLarge } from '../query/query-cost';
+import { aggregateSeries, GroupPoints } from '../query/series-aggregation';
+import { applySeriesFunction } from '../query/series-functions';
+import { columnsFromBuckets, columnsFromSamples, StepColumns } from '../query/step-columns';
+import { StepGrid, stepGrid, stepStartAt } from '../query/step-grid';
+import { topSeries } from '../query/top-series';
+import { bucketInput } from './rollup-bucket-input';
 import { InvalidTrendQuery } from './trends.errors';
 
-export const MAX_BUCKETS_PER_SERIES = 10_000;
-export const MAX_TREND_AGENTS = 1_000;
 const DEFAULT_BUCKETS = 120;
+export const MAX_TREND_AGENTS = 1_000;
 
+interface Selected {
+  entry: SeriesEntry;
+  labels: Map<string, string>;
+  columns: StepColumns;
+}
+
+interface Range {
+  from: number;
+  to: number;
+  stepMs: number;
+  warnings: string[];
+}
+
+/**
+ * The query front end for GraphQL: selection (catalog + matchers) -> per-series step columns
+ * (storage tiers) -> optional function -> optional aggregation, all through dashboard/query.
+ */
 @Injectable()
 export class TrendsService {
-  constructor(private readonly reader: TimeSeriesReader) {}
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly catalog: SeriesCatalog,
+    private readonly agentLabels: AgentLabelIndex,
+    private readonly reader: TimeSeriesReader,
+    private readonly maintenance: TierMaintenance,
+  ) {}
 
   async trends(args: TrendsArgs): Promise<TrendResult> {
-    const from = args.from.getTime();
-    const to = args.to.getTime();
-    if (!(from < to)) throw new InvalidTrendQuery('from must be before to', 'from');
-    const stepSeconds = args.stepSeconds ?? Math.max(1, Math.ceil((to - from) / 1000 / DEFAULT_BUCKETS));
-    if (!Number.isInteger(stepSeconds) || stepSeconds < 1) throw new InvalidTrendQuery('stepSeconds must be a positive integer', 'stepSeconds');
-    if ((to - from) / (stepSeconds * 1000) > MAX_BUCKETS_PER_SERIES) {
-      throw new InvalidTrendQuery(`[from, to) at stepSeconds=${stepSeconds} is more than ${MAX_BUCKETS_PER_SERIES} buckets: use a larger step`, 'stepSeconds');
+    if (args.agentIds != null && args.agentIds.length > MAX_TREND_AGENTS) throw new InvalidTrendQuery(`at most ${MAX_TREND_AGENTS} agentIds`, 'agentIds');
+    for (const [i, name] of (args.groupBy ?? []).entries()) {
+      if (!LABEL_NAME_PATTERN.test(name)) throw new InvalidTrendQuery(`groupBy[${i}]: invalid label name ${JSON.stringify(name)}`, `groupBy[${i}]`);
     }
-    if (args.agentIds != null && args.agentIds.length > MAX_TREND_AGENTS) {
-      throw new InvalidTrendQuery(`at most ${MAX_TREND_AGENTS} agentIds`, 'agentIds');
-    }
+    const range = this.range(args.from, args.to, args.stepSeconds, args.function != null);
+    const selected = this.select(args.environment, args.metric, args.agentIds, args.matchers);
+    this.assertFits(args.aggregate == null ? selected.length : 1, range);
+    const { resolution, series } = await this.columns(args.environment, args.metric, selected, range, args.function != null);
+    const grid = stepGrid(range.from, range.to, range.stepMs);
+    const out: TrendSeries[] =
+      args.aggregate == null
+        ? series.map((s) => ({
+            agentId: s.entry.agentId,
+            metric: args.metric,
+            labels: [...s.entry.labels],
+            points: seriesPoints(grid, s.columns, args.function == null ? undefined : applySeriesFunction(args.function, s.columns, range.stepMs)),
+          }))
+        : aggregateSeries(series, grid.steps, { aggregate: args.aggregate, groupBy: args.groupBy ?? [], fn: args.function ?? undefined, stepMs: range.stepMs }).map(
+            (group) => ({ agentId: '*', metric: args.metric, labels: group.labels, points: groupPoints(grid, group.points) }),
+          );
+    return { metric: args.metric, stepSeconds: range.stepMs / 1000, resolution, series: out, warnings: range.warnings };
+  }
 
-    const { tier, series } = await this.reader.read({
-      environment: args.environment,
-      metric: args.metric,
-      from,
-      to,
-      stepMs: stepSeconds * 1000,
-      agentIds: args.agentIds ?? undefined,
-    });
+  async topSeries(args: TopSeriesArgs): Promise<RankedSeries[]> {
+    if (!(args.limit >= 1 && args.limit <= 1000)) throw new InvalidTrendQuery('limit must be 1..1000', 'limit');
+    const span = args.to.getTime() - args.from.getTime();
+    // One step over the whole range, unless a function needs steps to work on (then about 120).
+    const stepSeconds = args.function == null ? Math.max(1, Math.ceil(span / 1000)) : undefined;
+    const range = this.range(args.from, args.to, stepSeconds, args.function != null);
+    const selected = this.select(args.environment, args.metric, undefined, args.matchers);
+    this.assertFits(selected.length, range);
+    const { series } = await this.columns(args.environment, args.metric, selected, range, args.function != null);
+    const ranked = topSeries(
+      series.map((s) => ({ agentId: s.entry.agentId, labels: s.entry.labels, columns: s.columns })),
+      { by: args.by, limit: args.limit, ascending: args.ascending, fn: args.function ?? undefined, stepMs: range.stepMs },
+    );
+    return ranked.map(({ series: s, value }) => ({ agentId: s.agentId, labels: [...s.labels], value }));
+  }
+
+  /** The query's range and step, clipped to what retention holds (with a warning saying so). */
+  private range(fromDate: Date, toDate: Date, stepSeconds: number | null | undefined, needsRaw: boolean): Range {
+    let from = fromDate.getTime();
+    const to = toDate.getTime();
+    if (!(from < to)) throw new InvalidTrendQuery('from must be before to', 'from');
+    const step = stepSeconds ?? Math.max(1, Math.ceil((to - from) / 1000 / DEFAULT_BUCKETS));
+    if (!Number.isInteger(step) || step < 1) throw new InvalidTrendQuery('stepSeconds must be a positive integer', 'stepSeconds');
+    const warnings: string[] = [];
+    const tier = needsRaw ? TIERS.raw : this.reader.tierFor(step * 1000);
+    const oldest = this.clock.now() - this.maintenance.retention[tier.name];
+    if (from < oldest) {
+      from = Math.min(to - 1, oldest);
+      warnings.push(`from was clipped to ${new Date(from).toISOString()}: the ${tier.name} tier keeps ${this.maintenance.retention[tier.name] / 3_600_000} h`);
+    }
+    return { from, to, stepMs: step * 1000, warnings };
+  }
+
+  private assertFits(series: number, range: Range): void {
+    const fit = fitQuery(series, range.from, range.to, range.stepMs, this.config.QUERY_MAX_POINTS);
+    if (!fit.fits) throw new InvalidTrendQuery(new QueryTooLarge(fit).message, 'stepSeconds');
+  }
+
+  /** The series of a metric that the agent ids and matchers select, with their effective labels. */
+  private select(environment: string, metric: string, agentIds: string[] | null | undefined, matchers: LabelMatcherInput[] | null | undefined) {
+    let match: (lookup: (name: string) => string | undefined) => boolean;
+    try {
+      match = compileMatchers(matchers ?? []);
+    } catch (error) {
+      if (error instanceof InvalidMatcher) throw new InvalidTrendQuery(error.message, `matchers[${error.index}]`);
+      throw error;
+    }
+    const agents = agentIds == null ? undefined : new Set(agentIds);
+    const out: { entry: SeriesEntry; labels: Map<string, string> }[] = [];
+    for (const entry of this.catalog.seriesOf(environment, metric)) {
+      if (agents !== undefined && !agents.has(entry.agentId)) continue;
+      const labels = effectiveLabels(entry.agentId, this.agentLabels.labelsOf(environment, entry.agentId), entry.labels);
+      if (match((name) => labels.get(name))) out.push({ entry, labels });
+    }
+    return out;
+  }
+
+  /** Step columns per selected series: from raw samples (also whenever a function needs first/last), else from rollups. */
+  private async columns(environment: string, metric: string, selected: { entry: SeriesEntry; labels: Map<string, string> }[], range: Range, needsRaw: boolean) {
+    const grid = stepGrid(range.from, range.to, range.stepMs);
+    const read = { environment, metric, from: grid.firstStart, to: range.to, stepMs: range.stepMs, series: selected.map((s) => s.entry) };
+    const labelsOf = new Map(selected.map((s) => [s.entry.id, s.labels]));
+    const tier = this.reader.tierFor(range.stepMs);
+    if (needsRaw || tier.name === 'raw') {
+      const samples = await this.reader.samples(read);
+      return {
+        resolution: 'raw',
+        series: samples.map((s): Selected => ({ entry: s.entry, labels: labelsOf.get(s.entry.id)!, columns: columnsFromSamples(grid, s.times, s.values) })),
+      };
+    }
+    const { series } = await this.reader.buckets(read);
     return {
-      metric: args.metric,
-      stepSeconds,
       resolution: tier.name,
-      series: series.map(({ agentId, buckets }) => ({ agentId, metric: args.metric, points: buckets.map(toPoint) })),
+      series: series.map((s): Selected => ({ entry: s.entry, labels: labelsOf.get(s.entry.id)!, columns: columnsFromBuckets(grid, s.buckets.map(bucketInput)) })),
     };
   }
 }
 
-function toPoint(bucket: RollupBucket): TrendPoint {
-  return {
-    timestamp: new Date(bucket.start),
-    ...summarize(bucket),
-    p50: bucket.quantile(0.5) ?? null,
-    p95: bucket.quantile(0.95) ?? null,
-    p99: bucket.quantile(0.99) ?? null,
-  };
+const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+
+/** The non-empty steps of one series; `value` is its function's result when one was asked for. */
+function seriesPoints(grid: StepGrid, c: StepColumns, value: Float64Array | undefined): TrendPoint[] {
+  const points: TrendPoint[] = [];
+  const buffer = new QuantileBuffer();
+  for (let i = 0; i < grid.steps; i++) {
+    if (c.count[i] === 0) continue;
+    const from = c.offsets[i];
+    const to = c.offsets[i + 1];
+    const q = (p: number) => Math.min(c.max[i], Math.max(c.min[i], quantileOf(c.values, c.exact ? undefined : c.weights, p, from, to, buffer)));
+    points.push({
+      timestamp: new Date(stepStartAt(grid, i)),
+      count: c.count[i],
+      sum: c.sum[i],
+      avg: c.sum[i] / c.count[i],
+      min: c.min[i],
+      max: c.max[i],
+      p50: q(0.5),
+      p95: q(0.95),
+      p99: q(0.99),
+      value: value === undefined ? null : orNull(value[i]),
+    });
+  }
+  return points;
+}
+
+/** The non-empty steps of an aggregated group. */
+function groupPoints(grid: StepGrid, g: GroupPoints): TrendPoint[] {
+  const points: TrendPoint[] = [];
+  for (let i = 0; i < grid.steps; i++) {
+    if (g.count[i] === 0) continue;
+    points.push({
+      timestamp: new Date(stepStartAt(grid, i)),
+      count: g.count[i],
+      sum: orNull(g.sum[i]),
+      avg: orNull(g.avg[i]),
+      min: orNull(g.min[i]),
+      max: orNull(g.max[i]),
+      p50: null,
+      p95: null,
+      p99: null,
+      value: orNull(g.value[i]),
+    });
+  }
+  return points;
 }

@@ -4,13 +4,12 @@ import { decodeChunkList, decodePart, encodeChunkList, encodePart, pageOf, PartS
 
 const bytesOf = (random: () => number, n: number): Uint8Array => Uint8Array.from({ length: n }, () => Math.floor(random() * 256));
 
-/** Plain values for comparison: agentId, labels, and the payload as a number array. */
-const plain = (series: PartSeries[]) => series.map((s) => ({ agentId: s.agentId, labels: s.labels, payload: Array.from(s.payload) }));
+/** Plain values for comparison: series id and the payload as a number array. */
+const plain = (series: PartSeries[]) => series.map((s) => ({ seriesId: s.seriesId, payload: Array.from(s.payload) }));
 
 function randomSeries(random: () => number, n: number): PartSeries[] {
   return Array.from({ length: n }, (_, i) => ({
-    agentId: `agent-${i}-${Math.floor(random() * 1e6)}`,
-    labels: random() < 0.3 ? [] : [{ name: 'host', value: `h${Math.floor(random() * 100)}` }],
+    seriesId: i * 1000 + Math.floor(random() * 1000),
     payload: bytesOf(random, Math.floor(random() * 300)),
   }));
 }
@@ -23,11 +22,11 @@ function atOffset(bytes: Uint8Array, offset: number): Uint8Array {
 }
 
 describe('encodePart / decodePart', () => {
-  it('gives back every series, in order, with labels and payloads', () => {
+  it('gives back every series, in order, with ids and payloads', () => {
     const series: PartSeries[] = [
-      { agentId: 'a1', labels: [{ name: 'host', value: 'web-1' }], payload: Uint8Array.from([1, 2, 3]) },
-      { agentId: 'a2', labels: [], payload: new Uint8Array(0) },
-      { agentId: 'ägent-ü-☃', labels: [{ name: 'zone', value: 'eu "west" \\ 1' }, { name: 'k', value: '' }], payload: Uint8Array.from([255, 0, 128]) },
+      { seriesId: 1, payload: Uint8Array.from([1, 2, 3]) },
+      { seriesId: 2, payload: new Uint8Array(0) },
+      { seriesId: 2 ** 40, payload: Uint8Array.from([255, 0, 128]) },
     ];
     expect(plain(decodePart(encodePart(series)))).toEqual(plain(series));
   });
@@ -46,19 +45,19 @@ describe('encodePart / decodePart', () => {
     expect(decodePart(encodePart([]))).toEqual([]);
   });
 
-  it('gives back only the series of the requested agents', () => {
+  it('gives back only the requested series', () => {
     const random = seededRandom(5);
     const series = randomSeries(random, 12);
     const encoded = encodePart(series);
-    const wanted = new Set([series[0].agentId, series[5].agentId, series[11].agentId, 'not-there']);
-    expect(plain(decodePart(encoded, wanted))).toEqual(plain(series.filter((s) => wanted.has(s.agentId))));
+    const wanted = new Set([series[0].seriesId, series[5].seriesId, series[11].seriesId, -1]);
+    expect(plain(decodePart(encoded, wanted))).toEqual(plain(series.filter((s) => wanted.has(s.seriesId))));
     expect(decodePart(encoded, new Set())).toEqual([]);
-    expect(decodePart(encoded, new Set(['nobody']))).toEqual([]);
+    expect(decodePart(encoded, new Set([-1]))).toEqual([]);
   });
 
   it('carries real chunk lists as payloads', () => {
     const chunk = encodeChunk([1_000, 2_000, 3_000], [0.5, 1.5, 2.5]);
-    const [s] = decodePart(encodePart([{ agentId: 'a', labels: [], payload: encodeChunkList([chunk, chunk]) }]));
+    const [s] = decodePart(encodePart([{ seriesId: 7, payload: encodeChunkList([chunk, chunk]) }]));
     const chunks = decodeChunkList(s.payload);
     expect(chunks).toHaveLength(2);
     for (const c of chunks) expect(Array.from(decodeChunk(c).values)).toEqual([0.5, 1.5, 2.5]);
@@ -75,11 +74,11 @@ describe('encodePart / decodePart', () => {
 
   it('throws on a truncated part even when the series cut off is not one requested', () => {
     const series: PartSeries[] = [
-      { agentId: 'keep', labels: [], payload: Uint8Array.from([1, 2]) },
-      { agentId: 'skip', labels: [], payload: Uint8Array.from([3, 4, 5]) },
+      { seriesId: 1, payload: Uint8Array.from([1, 2]) },
+      { seriesId: 2, payload: Uint8Array.from([3, 4, 5]) },
     ];
     const encoded = encodePart(series);
-    expect(() => decodePart(encoded.subarray(0, encoded.length - 1), new Set(['keep']))).toThrow(/truncated/);
+    expect(() => decodePart(encoded.subarray(0, encoded.length - 1), new Set([1]))).toThrow(/truncated/);
   });
 
   it('throws when there is not even a header length', () => {

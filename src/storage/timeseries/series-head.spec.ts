@@ -1,6 +1,7 @@
 import { seededRandom } from '../../../test/support/seeded-random';
 import { decodeChunk } from '../chunks/gorilla-chunk';
 import { SeriesSamples } from './ingest-records';
+import { SeriesCatalog } from './series-catalog';
 import { Head, SeriesHead } from './series-head';
 import { periodStart, TIERS } from './tiers';
 
@@ -31,7 +32,8 @@ function appendSamples(head: SeriesHead, samples: Sample[]): number {
   );
 }
 
-const newSeries = () => new SeriesHead('prod', 'cpu', 'agent-1', [{ name: 'host', value: 'a' }]);
+const newCatalog = () => new SeriesCatalog({ maxSeries: 1e6, maxLabelValues: 1e6 });
+const newSeries = () => new SeriesHead({ id: 1, environment: 'prod', metric: 'cpu', agentId: 'agent-1', labels: [{ name: 'host', value: 'a' }] });
 
 const totalBytes = (head: SeriesHead) => head.chunks.reduce((n, c) => n + c.byteLength, 0);
 
@@ -230,7 +232,7 @@ describe('SeriesHead', () => {
 
 describe('Head', () => {
   it('counts samples and encoded bytes over every series', () => {
-    const head = new Head(3);
+    const head = new Head(3, newCatalog());
     expect(head.generation).toBe(3);
     expect(head.bytes).toBe(0);
     expect(head.samples).toBe(0);
@@ -246,7 +248,7 @@ describe('Head', () => {
 
   it('keeps byte accounting exact over many random appends', () => {
     const random = seededRandom(99);
-    const head = new Head(1);
+    const head = new Head(1, newCatalog());
     let samples = 0;
     const clock = new Map<string, number>();
     for (let i = 0; i < 300; i++) {
@@ -269,14 +271,14 @@ describe('Head', () => {
   });
 
   it('appends the samples of one agent and metric to one series head', () => {
-    const head = new Head(1);
+    const head = new Head(1, newCatalog());
     head.append('prod', series('a1', 'cpu', [[H + 1, 1]]));
     head.append('prod', series('a1', 'cpu', [[H + 2, 2]]));
     const [only] = head.seriesOf('prod', 'cpu');
     expect(head.seriesOf('prod', 'cpu')).toHaveLength(1);
-    expect(only.environment).toBe('prod');
-    expect(only.metric).toBe('cpu');
-    expect(only.agentId).toBe('a1');
+    expect(only.entry.environment).toBe('prod');
+    expect(only.entry.metric).toBe('cpu');
+    expect(only.entry.agentId).toBe('a1');
     expect(read(only, -Infinity, Infinity)).toEqual([
       [H + 1, 1],
       [H + 2, 2],
@@ -284,27 +286,28 @@ describe('Head', () => {
   });
 
   it('finds the series of a metric per environment, optionally only of some agents', () => {
-    const head = new Head(1);
+    const head = new Head(1, newCatalog());
     head.append('prod', series('a1', 'cpu', [[H, 1]]));
     head.append('prod', series('a2', 'cpu', [[H, 2]]));
     head.append('prod', series('a3', 'cpu', [[H, 3]]));
     head.append('prod', series('a1', 'mem', [[H, 4]]));
     head.append('staging', series('a1', 'cpu', [[H, 5]]));
 
-    const agents = (list: SeriesHead[]) => list.map((s) => s.agentId).sort();
+    const agents = (list: SeriesHead[]) => list.map((s) => s.entry.agentId).sort();
     expect(agents(head.seriesOf('prod', 'cpu'))).toEqual(['a1', 'a2', 'a3']);
-    expect(agents(head.seriesOf('prod', 'cpu', new Set(['a1', 'a3', 'a9'])))).toEqual(['a1', 'a3']);
+    const idsOf = (...agentIds: string[]) => new Set(head.seriesOf('prod', 'cpu').filter((x) => agentIds.includes(x.entry.agentId)).map((x) => x.entry.id));
+    expect(agents(head.seriesOf('prod', 'cpu', idsOf('a1', 'a3', 'a9')))).toEqual(['a1', 'a3']);
     expect(head.seriesOf('prod', 'cpu', new Set())).toEqual([]);
     expect(agents(head.seriesOf('prod', 'mem'))).toEqual(['a1']);
     expect(agents(head.seriesOf('staging', 'cpu'))).toEqual(['a1']);
-    expect(head.seriesOf('staging', 'cpu')[0].environment).toBe('staging');
+    expect(head.seriesOf('staging', 'cpu')[0].entry.environment).toBe('staging');
     expect(read(head.seriesOf('staging', 'cpu')[0], -Infinity, Infinity)).toEqual([[H, 5]]);
     expect(head.seriesOf('staging', 'mem')).toEqual([]);
     expect(head.seriesOf('dev', 'cpu')).toEqual([]);
   });
 
   it('groups the series by environment and metric', () => {
-    const head = new Head(1);
+    const head = new Head(1, newCatalog());
     head.append('prod', series('a1', 'cpu', [[H, 1]]));
     head.append('prod', series('a1', 'mem', [[H, 1]]));
     head.append('prod', series('a2', 'cpu', [[H, 1]]));
@@ -313,26 +316,26 @@ describe('Head', () => {
 
     const groups = head
       .metrics()
-      .map((group) => group.map((s) => `${s.environment}/${s.metric}/${s.agentId}`).sort())
+      .map((group) => group.map((s) => `${s.entry.environment}/${s.entry.metric}/${s.entry.agentId}`).sort())
       .sort((a, b) => (a[0] < b[0] ? -1 : 1));
     expect(groups).toEqual([['prod/cpu/a1', 'prod/cpu/a2'], ['prod/mem/a1'], ['staging/cpu/a1']]);
     for (const group of head.metrics()) {
-      expect(new Set(group.map((s) => `${s.environment}/${s.metric}`)).size).toBe(1);
+      expect(new Set(group.map((s) => `${s.entry.environment}/${s.entry.metric}`)).size).toBe(1);
     }
-    expect(new Head(2).metrics()).toEqual([]);
+    expect(new Head(2, newCatalog()).metrics()).toEqual([]);
   });
 
-  it('takes the latest non-empty labels of a series and keeps them when a batch sends none', () => {
-    const head = new Head(1);
+  it('keeps series of one agent and metric that differ only by a label apart', () => {
+    const head = new Head(1, newCatalog());
     head.append('prod', series('a1', 'cpu', [[H, 1]], [{ name: 'host', value: 'one' }]));
-    const [s] = head.seriesOf('prod', 'cpu');
-    expect(s.labels).toEqual([{ name: 'host', value: 'one' }]);
-    head.append('prod', series('a1', 'cpu', [[H + 1, 1]], []));
-    expect(s.labels).toEqual([{ name: 'host', value: 'one' }]);
-    head.append('prod', series('a1', 'cpu', [[H + 2, 1]], [{ name: 'host', value: 'two' }, { name: 'zone', value: 'eu' }]));
-    expect(head.seriesOf('prod', 'cpu')[0].labels).toEqual([
-      { name: 'host', value: 'two' },
-      { name: 'zone', value: 'eu' },
+    head.append('prod', series('a1', 'cpu', [[H + 1, 2]], []));
+    head.append('prod', series('a1', 'cpu', [[H + 2, 3]], [{ name: 'host', value: 'one' }]));
+    head.append('prod', series('a1', 'cpu', [[H + 3, 4]], [{ name: 'host', value: 'two' }]));
+    const byLabels = head.seriesOf('prod', 'cpu').map((x) => [x.entry.labels.map((l) => l.value).join(','), read(x, -Infinity, Infinity)]);
+    expect(byLabels).toEqual([
+      ['one', [[H, 1], [H + 2, 3]]],
+      ['', [[H + 1, 2]]],
+      ['two', [[H + 3, 4]]],
     ]);
   });
 });
