@@ -6,6 +6,7 @@ import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
 import { javaStringHash32 } from '../common/hash/string-hash';
 import { PUB_SUB } from '../common/pubsub/pubsub.module';
+import { AgentLabelIndex } from '../storage/timeseries/agent-label-index';
 import { AgentEventRepository } from '../storage/repositories/agent-event.repository';
 import { AgentSnapshotShard, AgentStateRepository } from '../storage/repositories/agent-state.repository';
 import { AgentStatus } from './agent-status';
@@ -51,6 +52,7 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
     @Inject(PUB_SUB) private readonly pubSub: PubSubEngine,
     private readonly stateRepository: AgentStateRepository,
     private readonly eventRepository: AgentEventRepository,
+    private readonly agentLabels: AgentLabelIndex,
     private readonly scheduler: SchedulerRegistry,
   ) {}
 
@@ -200,6 +202,7 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
         registrations.push({ environment, agentId: report.agentId, previousStatus: AgentStatus.UNKNOWN, status: AgentStatus.HEALTHY, at: new Date(receivedAt), reason: 'first heartbeat' });
       } else {
         Object.assign(known, readings(report), { intervalSeconds });
+        if (report.labels !== undefined) this.agentLabels.set(environment, report.agentId, known.labels);
         known.lastHeartbeatAt = Math.max(known.lastHeartbeatAt, receivedAt);
         this.markDirty(known);
       }
@@ -209,6 +212,7 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
 
   private register(state: AgentState): void {
     this.agents.set(state.key, state);
+    this.agentLabels.set(state.environment, state.agentId, state.labels);
     let environment = this.byEnvironment.get(state.environment);
     if (environment === undefined) {
       environment = new Map();

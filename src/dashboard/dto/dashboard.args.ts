@@ -26,8 +26,8 @@ export class TopSeriesArgs {
   @Field() from!: Date;
   @Field() to!: Date;
   @Field(() => SeriesAggregate) by!: SeriesAggregate;
-  @Field(() => Int, { defaultValue: 10 }) limit!: number;
-  @Field({ defaultValue: false }) ascending!: boolean;
+  @Field(() => Int, { nullable: true, defaultValue: 10 }) limit!: number;
+  @Field({ nullable: true, defaultValue: false }) ascending!: boolean;
   @Field(() => [LabelMatcherInput], { nullable: true }) matchers?: LabelMatcherInput[];
   @Field(() => SeriesFunction, { nullable: true }) function?: SeriesFunction;
 }

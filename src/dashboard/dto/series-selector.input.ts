@@ -4,6 +4,6 @@ import { MatchOp } from '../models/series-query.enums';
 @InputType()
 export class LabelMatcherInput {
   @Field({ description: 'a label name; `agent` is the agent id' }) name!: string;
-  @Field(() => MatchOp, { defaultValue: MatchOp.EQ }) op!: MatchOp;
+  @Field(() => MatchOp, { nullable: true, defaultValue: MatchOp.EQ }) op?: MatchOp;
   @Field() value!: string;
 }

@@ -68,7 +68,7 @@ export class TrendsService {
             metric: args.metric,
             labels: [...s.entry.labels],
             points: seriesPoints(grid, s.columns, args.function == null ? undefined : applySeriesFunction(args.function, s.columns, range.stepMs)),
-          }))
+          })).filter((s) => s.points.length > 0)
         : aggregateSeries(series, grid.steps, { aggregate: args.aggregate, groupBy: args.groupBy ?? [], fn: args.function ?? undefined, stepMs: range.stepMs }).map(
             (group) => ({ agentId: '*', metric: args.metric, labels: group.labels, points: groupPoints(grid, group.points) }),
           );
@@ -76,7 +76,7 @@ export class TrendsService {
   }
 
   async topSeries(args: TopSeriesArgs): Promise<RankedSeries[]> {
-    if (!(args.limit >= 1 && args.limit <= 1000)) throw new InvalidTrendQuery('limit must be 1..1000', 'limit');
+    if (args.limit != null && !(args.limit >= 1 && args.limit <= 1000)) throw new InvalidTrendQuery('limit must be 1..1000', 'limit');
     const span = args.to.getTime() - args.from.getTime();
     // One step over the whole range, unless a function needs steps to work on (then about 120).
     const stepSeconds = args.function == null ? Math.max(1, Math.ceil(span / 1000)) : undefined;
@@ -86,7 +86,7 @@ export class TrendsService {
     const { series } = await this.columns(args.environment, args.metric, selected, range, args.function != null);
     const ranked = topSeries(
       series.map((s) => ({ agentId: s.entry.agentId, labels: s.entry.labels, columns: s.columns })),
-      { by: args.by, limit: args.limit, ascending: args.ascending, fn: args.function ?? undefined, stepMs: range.stepMs },
+      { by: args.by, limit: args.limit ?? 10, ascending: args.ascending ?? false, fn: args.function ?? undefined, stepMs: range.stepMs },
     );
     return ranked.map(({ series: s, value }) => ({ agentId: s.agentId, labels: [...s.labels], value }));
   }
