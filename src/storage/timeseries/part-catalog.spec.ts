@@ -23,6 +23,13 @@ const ids = (parts: PartEntry[]) => parts.map((p) => p.id).sort();
 const manifestOf = (catalog: PartCatalog, id: string) => catalog.all().find((m) => m.id === id);
 
 describe('PartCatalog', () => {
+  it('knows the newest generation that wrote a listed part, so a restart never reuses one', () => {
+    const catalog = new PartCatalog();
+    expect(catalog.newestGeneration()).toBe(0);
+    catalog.load([manifest('raw', D, [part('a', { generation: 7 }), part('b', { generation: -1 })]), manifest('1m', D, [part('c', { generation: 3 })])]);
+    expect(catalog.newestGeneration()).toBe(7);
+  });
+
   it('loads, lists, replaces and deletes manifests', () => {
     const catalog = new PartCatalog();
     const a = manifest('raw', D, [part('a')]);

@@ -37,6 +37,13 @@ export class PartCatalog {
     for (const manifest of manifests) this.manifests.set(manifest.id, manifest);
   }
 
+  /** The highest generation that wrote a listed part (0 when none did). */
+  newestGeneration(): number {
+    let newest = 0;
+    for (const manifest of this.manifests.values()) for (const part of manifest.parts) newest = Math.max(newest, part.generation);
+    return newest;
+  }
+
   all(): Manifest[] {
     return [...this.manifests.values()];
   }

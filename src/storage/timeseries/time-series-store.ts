@@ -63,7 +63,9 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
     await this.loadLedger();
     const logged = await this.repository.walGenerations();
     for (const number of logged) this.generations.push(await this.replay(number));
-    this.current = this.newGeneration((logged[logged.length - 1] ?? 0) + 1);
+    // After the newest generation anywhere: a clean stop leaves no log, and a number used again
+    // would give new parts the ids of stored ones (kept as duplicates) and hide them from reads.
+    this.current = this.newGeneration(Math.max(logged[logged.length - 1] ?? 0, this.parts.catalog.newestGeneration()) + 1);
     if (logged.length > 0) {
       const samples = this.generations.reduce((n, g) => n + g.head.samples, 0);
       this.logger.log(`Replayed ${logged.length} log generation(s), ${samples} samples, in ${Math.round(performance.now() - started)} ms`);
