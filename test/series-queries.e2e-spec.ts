@@ -127,12 +127,25 @@ describe('series, selectors and aggregates (HTTP, real database)', () => {
     expect(await agents([{ name: 'agent', op: 'REGEX', value: 'eu' }])).toEqual([]); // anchored
     expect(await agents([{ name: 'agent', op: 'NOT_REGEX', value: '.*-1' }])).toEqual(['eu-2']);
     expect(await agents([{ name: 'zone', value: '' }])).toEqual(['eu-1', 'eu-2', 'us-1']); // a missing label is ""
-    const cores = await trends({ metric: 'cpu', stepSeconds: 3600, matchers: [{ name: 'core', value: '1' }, { name: 'region', value: 'eu' }] });
+    const cores = await trends({
+      metric: 'cpu',
+      stepSeconds: 3600,
+      matchers: [
+        { name: 'core', value: '1' },
+        { name: 'region', value: 'eu' },
+      ],
+    });
     expect(cores.data!.trends.series.map((s) => s.labels)).toEqual([[{ name: 'core', value: '1' }]]);
   });
 
   it('refuses a bad regex with BAD_USER_INPUT naming the matcher', async () => {
-    const res = await trends({ metric: 'http.latency_ms', matchers: [{ name: 'region', value: 'eu' }, { name: 'agent', op: 'REGEX', value: 'a(' }] });
+    const res = await trends({
+      metric: 'http.latency_ms',
+      matchers: [
+        { name: 'region', value: 'eu' },
+        { name: 'agent', op: 'REGEX', value: 'a(' },
+      ],
+    });
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].message).toMatch(/^matchers\[1\]\.value: invalid regex "a\("/);
     expect(res.errors?.[0].extensions?.argumentPath).toBe('matchers[1]');
@@ -194,11 +207,22 @@ describe('series, selectors and aggregates (HTTP, real database)', () => {
       {},
       viewer,
     );
-    expect(discovery.data).toEqual({ metrics: ['cpu', 'http.latency_ms', 'requests'], labelNames: ['agent', 'core', 'region'], labelValues: ['eu', 'us'], agents: ['eu-1', 'eu-2'] });
+    expect(discovery.data).toEqual({
+      metrics: ['cpu', 'http.latency_ms', 'requests'],
+      labelNames: ['agent', 'core', 'region'],
+      labelValues: ['eu', 'us'],
+      agents: ['eu-1', 'eu-2'],
+    });
   });
 
   it('refuses new series past the cardinality bounds with CARDINALITY_LIMIT and a path, storing the rest', async () => {
-    const series = Array.from({ length: 7 }, (_, i) => ({ agentId: 'eu-1', metric: 'disk', labels: [{ name: 'mount', value: `/m${i}` }], timestamps: [hour0], values: [i] }));
+    const series = Array.from({ length: 7 }, (_, i) => ({
+      agentId: 'eu-1',
+      metric: 'disk',
+      labels: [{ name: 'mount', value: `/m${i}` }],
+      timestamps: [hour0],
+      values: [i],
+    }));
     const result = await ingest('lab', { series });
     expect(result.acceptedSamples).toBe(5);
     expect(result.errors.map((e) => [e.path, e.code])).toEqual([

@@ -192,7 +192,10 @@ class ValidationRun {
   }
 
   /** The sorted labels and catalog id of a well-formed series the catalog admits. */
-  private checkSeriesIdentity(input: { agentId: string; metric: string; labels?: Label[] | null }, path: string): { labels: Label[]; seriesId?: number } | undefined {
+  private checkSeriesIdentity(
+    input: { agentId: string; metric: string; labels?: Label[] | null },
+    path: string,
+  ): { labels: Label[]; seriesId?: number } | undefined {
     if (!this.checkAgent(input.agentId, path)) return undefined;
     if (!this.check(isMetric(input.metric), `${path}.metric`, 'INVALID_NAME', 'metric must match [A-Za-z_][A-Za-z0-9_.:/-]{0,199}')) {
       return undefined;

@@ -32,5 +32,16 @@ export function bucketInput(bucket: RollupBucket): BucketInput {
       }
     });
   }
-  return { start: bucket.start, count: bucket.count, sum: bucket.sum, min: bucket.min, max: bucket.max, first: NaN, last: NaN, increase: NaN, binValues, binCounts };
+  return {
+    start: bucket.start,
+    count: bucket.count,
+    sum: bucket.sum,
+    min: bucket.min,
+    max: bucket.max,
+    first: NaN,
+    last: NaN,
+    increase: NaN,
+    binValues,
+    binCounts,
+  };
 }

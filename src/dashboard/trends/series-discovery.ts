@@ -42,14 +42,17 @@ export class SeriesDiscovery {
       const value =
         args.name === AGENT_LABEL
           ? entry.agentId
-          : (entry.labels.find((l) => l.name === args.name) ?? this.agentLabels.labelsOf(args.environment, entry.agentId).find((l) => l.name === args.name))?.value;
+          : (entry.labels.find((l) => l.name === args.name) ?? this.agentLabels.labelsOf(args.environment, entry.agentId).find((l) => l.name === args.name))
+              ?.value;
       if (value !== undefined && value.startsWith(prefix)) values.add(value);
     }
     return firstSorted([...values], args.first);
   }
 
   private entries(environment: string, metric: string | null | undefined): readonly SeriesEntry[] {
-    return metric == null ? this.catalog.metrics(environment).flatMap((m) => this.catalog.seriesOf(environment, m)) : this.catalog.seriesOf(environment, metric);
+    return metric == null
+      ? this.catalog.metrics(environment).flatMap((m) => this.catalog.seriesOf(environment, m))
+      : this.catalog.seriesOf(environment, metric);
   }
 }
 

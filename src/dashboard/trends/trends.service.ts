@@ -63,15 +63,20 @@ export class TrendsService {
     const grid = stepGrid(range.from, range.to, range.stepMs);
     const out: TrendSeries[] =
       args.aggregate == null
-        ? series.map((s) => ({
-            agentId: s.entry.agentId,
-            metric: args.metric,
-            labels: [...s.entry.labels],
-            points: seriesPoints(grid, s.columns, args.function == null ? undefined : applySeriesFunction(args.function, s.columns, range.stepMs)),
-          })).filter((s) => s.points.length > 0)
-        : aggregateSeries(series, grid.steps, { aggregate: args.aggregate, groupBy: args.groupBy ?? [], fn: args.function ?? undefined, stepMs: range.stepMs }).map(
-            (group) => ({ agentId: '*', metric: args.metric, labels: group.labels, points: groupPoints(grid, group.points) }),
-          );
+        ? series
+            .map((s) => ({
+              agentId: s.entry.agentId,
+              metric: args.metric,
+              labels: [...s.entry.labels],
+              points: seriesPoints(grid, s.columns, args.function == null ? undefined : applySeriesFunction(args.function, s.columns, range.stepMs)),
+            }))
+            .filter((s) => s.points.length > 0)
+        : aggregateSeries(series, grid.steps, {
+            aggregate: args.aggregate,
+            groupBy: args.groupBy ?? [],
+            fn: args.function ?? undefined,
+            stepMs: range.stepMs,
+          }).map((group) => ({ agentId: '*', metric: args.metric, labels: group.labels, points: groupPoints(grid, group.points) }));
     return { metric: args.metric, stepSeconds: range.stepMs / 1000, resolution, series: out, warnings: range.warnings };
   }
 
@@ -148,7 +153,11 @@ export class TrendsService {
     const { series } = await this.reader.buckets(read);
     return {
       resolution: tier.name,
-      series: series.map((s): Selected => ({ entry: s.entry, labels: labelsOf.get(s.entry.id)!, columns: columnsFromBuckets(grid, s.buckets.map(bucketInput)) })),
+      series: series.map((s): Selected => ({
+        entry: s.entry,
+        labels: labelsOf.get(s.entry.id)!,
+        columns: columnsFromBuckets(grid, s.buckets.map(bucketInput)),
+      })),
     };
   }
 }

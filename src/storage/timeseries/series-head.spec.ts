@@ -236,10 +236,28 @@ describe('Head', () => {
     expect(head.generation).toBe(3);
     expect(head.bytes).toBe(0);
     expect(head.samples).toBe(0);
-    head.append('prod', series('a1', 'cpu', [[H + 1, 1], [H + 2, 2]]));
+    head.append(
+      'prod',
+      series('a1', 'cpu', [
+        [H + 1, 1],
+        [H + 2, 2],
+      ]),
+    );
     head.append('prod', series('a2', 'cpu', [[H + 1, 5]]));
-    head.append('prod', series('a1', 'cpu', [[H + 3, 3], [H + 1, 0]]));
-    head.append('staging', series('a1', 'mem', [[H + HOUR, 7], [H + HOUR + 1, 8.5]]));
+    head.append(
+      'prod',
+      series('a1', 'cpu', [
+        [H + 3, 3],
+        [H + 1, 0],
+      ]),
+    );
+    head.append(
+      'staging',
+      series('a1', 'mem', [
+        [H + HOUR, 7],
+        [H + HOUR + 1, 8.5],
+      ]),
+    );
     expect(head.samples).toBe(7);
     const all = [...head.series.values()];
     expect(all).toHaveLength(3);
@@ -295,7 +313,13 @@ describe('Head', () => {
 
     const agents = (list: SeriesHead[]) => list.map((s) => s.entry.agentId).sort();
     expect(agents(head.seriesOf('prod', 'cpu'))).toEqual(['a1', 'a2', 'a3']);
-    const idsOf = (...agentIds: string[]) => new Set(head.seriesOf('prod', 'cpu').filter((x) => agentIds.includes(x.entry.agentId)).map((x) => x.entry.id));
+    const idsOf = (...agentIds: string[]) =>
+      new Set(
+        head
+          .seriesOf('prod', 'cpu')
+          .filter((x) => agentIds.includes(x.entry.agentId))
+          .map((x) => x.entry.id),
+      );
     expect(agents(head.seriesOf('prod', 'cpu', idsOf('a1', 'a3', 'a9')))).toEqual(['a1', 'a3']);
     expect(head.seriesOf('prod', 'cpu', new Set())).toEqual([]);
     expect(agents(head.seriesOf('prod', 'mem'))).toEqual(['a1']);
@@ -333,7 +357,13 @@ describe('Head', () => {
     head.append('prod', series('a1', 'cpu', [[H + 3, 4]], [{ name: 'host', value: 'two' }]));
     const byLabels = head.seriesOf('prod', 'cpu').map((x) => [x.entry.labels.map((l) => l.value).join(','), read(x, -Infinity, Infinity)]);
     expect(byLabels).toEqual([
-      ['one', [[H, 1], [H + 2, 3]]],
+      [
+        'one',
+        [
+          [H, 1],
+          [H + 2, 3],
+        ],
+      ],
       ['', [[H + 1, 2]]],
       ['two', [[H + 3, 4]]],
     ]);

@@ -101,7 +101,11 @@ export class TierMaintenance implements OnModuleInit {
       return;
     }
     const all = await this.readSeries(manifest.parts);
-    const compacted = { ...base, ...span([...all.values()].map((buckets) => ({ buckets }))), id: partId(tier.name, base.environment, base.metric, manifest.periodStart, { compactionOf: manifest.parts.map((p) => p.id) }) };
+    const compacted = {
+      ...base,
+      ...span([...all.values()].map((buckets) => ({ buckets }))),
+      id: partId(tier.name, base.environment, base.metric, manifest.periodStart, { compactionOf: manifest.parts.map((p) => p.id) }),
+    };
     const series = [...all.entries()].map(([seriesId, buckets]) => toPartSeries({ seriesId, buckets }));
     const written = await this.parts.writeDetached({ ...compacted, generation: -1, tier, periodStart: manifest.periodStart, series });
     await this.parts.saveManifests([{ ...manifest, parts: [{ ...written, rolledUp: true }] }]);
