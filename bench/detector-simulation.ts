@@ -139,7 +139,7 @@ while (flappers.length < FLAPPERS) {
   const start = uniform(27 * 60_000, 35 * 60_000);
   flapStart[i] = start;
   const outages: Array<[number, number]> = [];
-  for (let t = start; t < start + 10 * 60_000; ) {
+  for (let t = start; t < start + 10 * 60_000;) {
     const down = uniform(35_000, 45_000);
     outages.push([t, t + down]);
     t += down + uniform(35_000, 45_000);

@@ -118,7 +118,12 @@ async function measured<T extends object>(name: string, probe: Probe, run: () =>
     serverRssMiB: mib(rss.server),
     databaseRssMiB: mib(rss.database),
   };
-  const f = figures as unknown as Record<string, unknown> & { samplesPerSecond?: number; ackLatencyMs?: { p50: number; p99: number }; failedRequests?: number; requests?: number };
+  const f = figures as unknown as Record<string, unknown> & {
+    samplesPerSecond?: number;
+    ackLatencyMs?: { p50: number; p99: number };
+    failedRequests?: number;
+    requests?: number;
+  };
   log(
     `${name}: ${f.samplesPerSecond?.toLocaleString('en-US')} samples/s, ack p50 ${f.ackLatencyMs?.p50} ms p99 ${f.ackLatencyMs?.p99} ms, ` +
       `${f.failedRequests}/${f.requests} failed, server CPU ${figures.serverCpuPercent}% db CPU ${figures.databaseCpuPercent}% ` +
@@ -204,13 +209,20 @@ async function runVitals(bodies: IngestBodies) {
 
     const alive = () => {
       if (stopping !== undefined) throw new Error('stopped');
-      if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`the service exited (${server.child.exitCode ?? server.child.signalCode}) during the run`);
+      if (server.child.exitCode !== null || server.child.signalCode !== null)
+        throw new Error(`the service exited (${server.child.exitCode ?? server.child.signalCode}) during the run`);
     };
     let sender = closedSender();
     await probeOnce(bodies, sender);
     log(`warm-up: at least ${P.warmupSeconds} s and until all ${bodies.relays.length} relays have sent once`);
     const warmup = await measured('warm-up', probe, () =>
-      closedLoop(bodies, sender, { concurrency: P.concurrency, seconds: P.warmupSeconds, retries: P.retries, coverAllRelays: true, maxSeconds: MAX_WARMUP_SECONDS }),
+      closedLoop(bodies, sender, {
+        concurrency: P.concurrency,
+        seconds: P.warmupSeconds,
+        retries: P.retries,
+        coverAllRelays: true,
+        maxSeconds: MAX_WARMUP_SECONDS,
+      }),
     );
     sender.close();
     alive();
@@ -227,7 +239,9 @@ async function runVitals(bodies: IngestBodies) {
     const fullRequestsPerSecond = full.requestsPerSecond;
     if (fullRequestsPerSecond > 0) {
       const rate = fullRequestsPerSecond / 2;
-      log(`half load: open loop, ${rate.toFixed(1)} requests/s (${Math.round(rate * bodies.samplesPerBatch).toLocaleString('en-US')} samples/s), ${P.seconds} s`);
+      log(
+        `half load: open loop, ${rate.toFixed(1)} requests/s (${Math.round(rate * bodies.samplesPerBatch).toLocaleString('en-US')} samples/s), ${P.seconds} s`,
+      );
       // Up to one request in flight per relay: the schedule, not a connection pool, limits the load.
       sender = new HttpSender(server.url, token, bodies.relays.length, P.timeoutMs);
       const openSender = sender;
@@ -263,13 +277,21 @@ async function runBaseline(server: BareParseProcess, bodies: IngestBodies) {
   let sender = new HttpSender(server.url, undefined, P.concurrency, P.timeoutMs);
   await probeOnce(bodies, sender);
   const warmup = await measured('baseline warm-up', probe, () =>
-    closedLoop(bodies, sender, { concurrency: P.concurrency, seconds: P.warmupSeconds, retries: P.retries, coverAllRelays: true, maxSeconds: MAX_WARMUP_SECONDS }),
+    closedLoop(bodies, sender, {
+      concurrency: P.concurrency,
+      seconds: P.warmupSeconds,
+      retries: P.retries,
+      coverAllRelays: true,
+      maxSeconds: MAX_WARMUP_SECONDS,
+    }),
   );
   sender.close();
   await new Promise((r) => setTimeout(r, 1000));
   log(`baseline full load: closed loop, ${P.concurrency} in flight, ${P.seconds} s`);
   sender = new HttpSender(server.url, undefined, P.concurrency, P.timeoutMs);
-  const full = await measured('baseline full load', probe, () => closedLoop(bodies, sender, { concurrency: P.concurrency, seconds: P.seconds, retries: P.retries }));
+  const full = await measured('baseline full load', probe, () =>
+    closedLoop(bodies, sender, { concurrency: P.concurrency, seconds: P.seconds, retries: P.retries }),
+  );
   sender.close();
   return { warmup: { seconds: warmup.seconds, samplesPerSecond: warmup.samplesPerSecond, failedRequests: warmup.failedRequests }, fullLoad: full };
 }
@@ -316,8 +338,16 @@ async function main(): Promise<void> {
           ? Math.round((1000 * full.samplesPerSecond) / baseline.fullLoad.samplesPerSecond) / 1000
           : null,
       targets: {
-        fullLoadSamplesPerSecond: { target: TARGET_SAMPLES_PER_SECOND, measured: full.samplesPerSecond, met: full.samplesPerSecond >= TARGET_SAMPLES_PER_SECOND && full.failedRequests === 0 },
-        halfLoadAckP99Ms: { target: TARGET_HALF_LOAD_P99_MS, measured: halfP99, met: halfP99 < TARGET_HALF_LOAD_P99_MS && 'failedRequests' in half && half.failedRequests === 0 },
+        fullLoadSamplesPerSecond: {
+          target: TARGET_SAMPLES_PER_SECOND,
+          measured: full.samplesPerSecond,
+          met: full.samplesPerSecond >= TARGET_SAMPLES_PER_SECOND && full.failedRequests === 0,
+        },
+        halfLoadAckP99Ms: {
+          target: TARGET_HALF_LOAD_P99_MS,
+          measured: halfP99,
+          met: halfP99 < TARGET_HALF_LOAD_P99_MS && 'failedRequests' in half && half.failedRequests === 0,
+        },
       },
     }),
   );

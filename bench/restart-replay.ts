@@ -23,7 +23,16 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vitals-restart-bench-'));
   const logFile = join(dataDir, 'service.log');
   const env = { DATA_DIR: dataDir };
-  const bodies = new IngestBodies({ agents: 10_000, metrics: 10, agentsPerBatch: 100, samplesPerSeries: 10, sampleIntervalMs: 100, labels: 0, environment: 'bench-restart', runId: `r${Date.now().toString(36)}` });
+  const bodies = new IngestBodies({
+    agents: 10_000,
+    metrics: 10,
+    agentsPerBatch: 100,
+    samplesPerSeries: 10,
+    sampleIntervalMs: 100,
+    labels: 0,
+    environment: 'bench-restart',
+    runId: `r${Date.now().toString(36)}`,
+  });
   let server = await ServerProcess.start(env, { logFile });
   const bootedAt = performance.now();
   try {

@@ -72,7 +72,20 @@ const CHECKPOINT_MARGIN_SECONDS = 10;
 const log = (message: string) => process.stderr.write(`[series-memory] ${message}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
-const METRIC_NAMES = ['cpu.usage', 'mem.used', 'disk.used', 'disk.io', 'net.rx', 'net.tx', 'load.1m', 'proc.count', 'gc.pause', 'req.rate', 'req.errors', 'latency.p99'];
+const METRIC_NAMES = [
+  'cpu.usage',
+  'mem.used',
+  'disk.used',
+  'disk.io',
+  'net.rx',
+  'net.tx',
+  'load.1m',
+  'proc.count',
+  'gc.pause',
+  'req.rate',
+  'req.errors',
+  'latency.p99',
+];
 const metricName = (m: number) => METRIC_NAMES[m] ?? `metric.${m}`;
 
 /** POSTs ingestBatch bodies over keep-alive connections and checks every sample was accepted. */
@@ -205,7 +218,9 @@ class Inspector {
   /** Forces a full collection, then returns the service's process.memoryUsage(). */
   async collectAndMeasure(): Promise<NodeJS.MemoryUsage> {
     await this.call('HeapProfiler.collectGarbage');
-    const answer = (await this.call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result: { value: string } };
+    const answer = (await this.call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as {
+      result: { value: string };
+    };
     return JSON.parse(answer.result.value) as NodeJS.MemoryUsage;
   }
 
@@ -243,7 +258,9 @@ async function main(): Promise<void> {
     if (gc) figures.afterGc = await inspector.collectAndMeasure();
     log(
       `${label} at ${figures.at} s: service RSS ${mib(figures.rssBytes)} MiB` +
-        (figures.afterGc === undefined ? '' : ` (after forced GC: RSS ${mib(figures.afterGc.rss)} MiB, heap used ${mib(figures.afterGc.heapUsed)} MiB, external ${mib(figures.afterGc.external)} MiB)`) +
+        (figures.afterGc === undefined
+          ? ''
+          : ` (after forced GC: RSS ${mib(figures.afterGc.rss)} MiB, heap used ${mib(figures.afterGc.heapUsed)} MiB, external ${mib(figures.afterGc.external)} MiB)`) +
         `, database RSS ${mib(figures.databaseRssBytes)} MiB`,
     );
     return figures;
@@ -278,7 +295,8 @@ async function main(): Promise<void> {
     await untilNextRound();
     const headFull = await reading('head-full', true);
     const headFullBeforeCheckpoint = headFull.at < P.checkpointSeconds;
-    if (!headFullBeforeCheckpoint) log(`warning: the head-full reading came ${headFull.at} s after ready, past the checkpoint interval; it may include a checkpoint`);
+    if (!headFullBeforeCheckpoint)
+      log(`warning: the head-full reading came ${headFull.at} s after ready, past the checkpoint interval; it may include a checkpoint`);
 
     // 3. Steady: keep the series active through the checkpoints.
     const afterFrom = P.checkpointSeconds + CHECKPOINT_MARGIN_SECONDS;
@@ -303,7 +321,16 @@ async function main(): Promise<void> {
     const steady = readings.filter((r) => r.at >= afterFrom).map((r) => r.rssBytes);
     const memory = (r: Reading) => ({
       rssMiB: mib(r.rssBytes),
-      ...(r.afterGc === undefined ? {} : { afterForcedGc: { rssMiB: mib(r.afterGc.rss), heapUsedMiB: mib(r.afterGc.heapUsed), externalMiB: mib(r.afterGc.external), arrayBuffersMiB: mib(r.afterGc.arrayBuffers) } }),
+      ...(r.afterGc === undefined
+        ? {}
+        : {
+            afterForcedGc: {
+              rssMiB: mib(r.afterGc.rss),
+              heapUsedMiB: mib(r.afterGc.heapUsed),
+              externalMiB: mib(r.afterGc.external),
+              arrayBuffersMiB: mib(r.afterGc.arrayBuffers),
+            },
+          }),
     });
 
     const result = {
@@ -330,11 +357,13 @@ async function main(): Promise<void> {
         steadyRssMiB: steady.length === 0 ? null : { min: mib(Math.min(...steady)), max: mib(Math.max(...steady)) },
       },
       bytesPerSeries: {
-        definition: '(reading - baseline) / series; rss: plain /proc RSS; rssAfterGc and heapAfterGc (heapUsed + external): after a forced full GC through the inspector',
+        definition:
+          '(reading - baseline) / series; rss: plain /proc RSS; rssAfterGc and heapAfterGc (heapUsed + external): after a forced full GC through the inspector',
         headFull: { rss: plain(headFull), rssAfterGc: gcRss(headFull), heapAfterGc: gcHeap(headFull), readingBeforeFirstCheckpoint: headFullBeforeCheckpoint },
         firstAfterCheckpoint: { rss: plain(firstAfter), rssAfterGc: gcRss(firstAfter), heapAfterGc: gcHeap(firstAfter) },
         end: { rss: plain(last), rssAfterGc: gcRss(last), heapAfterGc: gcHeap(last) },
-        steadyRss: steady.length === 0 ? null : { min: perSeries(Math.min(...steady), baseline.rssBytes), max: perSeries(Math.max(...steady), baseline.rssBytes) },
+        steadyRss:
+          steady.length === 0 ? null : { min: perSeries(Math.min(...steady), baseline.rssBytes), max: perSeries(Math.max(...steady), baseline.rssBytes) },
       },
       targetBytesPerSeries: TARGET_BYTES_PER_SERIES,
       meetsTarget: {
@@ -342,7 +371,13 @@ async function main(): Promise<void> {
         steadyMaxRss: steady.length > 0 && perSeries(Math.max(...steady), baseline.rssBytes) <= TARGET_BYTES_PER_SERIES,
       },
       databaseRssMiB: { baseline: mib(baseline.databaseRssBytes), headFull: mib(headFull.databaseRssBytes), end: mib(last.databaseRssBytes) },
-      readings: [atReady, baseline, headFull, ...readings, last].map((r) => ({ at: r.at, label: r.label, rssMiB: mib(r.rssBytes), ...(r.afterGc === undefined ? {} : { rssAfterGcMiB: mib(r.afterGc.rss), heapUsedAfterGcMiB: mib(r.afterGc.heapUsed) }), databaseRssMiB: mib(r.databaseRssBytes) })),
+      readings: [atReady, baseline, headFull, ...readings, last].map((r) => ({
+        at: r.at,
+        label: r.label,
+        rssMiB: mib(r.rssBytes),
+        ...(r.afterGc === undefined ? {} : { rssAfterGcMiB: mib(r.afterGc.rss), heapUsedAfterGcMiB: mib(r.afterGc.heapUsed) }),
+        databaseRssMiB: mib(r.databaseRssBytes),
+      })),
     };
     console.log(JSON.stringify(result));
   } finally {

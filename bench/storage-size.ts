@@ -69,7 +69,8 @@ async function main(): Promise<void> {
           const t = start + i * INTERVAL_MS + Math.floor(random() * 40); // scheduler jitter
           timestamps.push(t);
           values.push(valueAt(t, i));
-          if (baseline.length < BASELINE_DOCS && random() < 0.05) baseline.push({ environment: 'prod', metric, agentId, timestamp: new Date(t), value: values[i] });
+          if (baseline.length < BASELINE_DOCS && random() < 0.05)
+            baseline.push({ environment: 'prod', metric, agentId, timestamp: new Date(t), value: values[i] });
         }
         return { agentId, metric, timestamps, values };
       });
@@ -100,13 +101,21 @@ async function main(): Promise<void> {
     for (let i = 0; i < baseline.length; i += 5000) await db.collection('baseline_samples').insertMany(baseline.slice(i, i + 5000));
     const raw = await stats(partsCollection('raw'));
     const minutes = await stats(partsCollection('1m'));
-    const docs = await db.collection(partsCollection('raw')).find({}, { projection: { data: 1 } }).toArray();
+    const docs = await db
+      .collection(partsCollection('raw'))
+      .find({}, { projection: { data: 1 } })
+      .toArray();
     const payload = docs.reduce((n, d) => n + (d.data as { buffer: Uint8Array }).buffer.length, 0);
     const perSample = await stats('baseline_samples');
     const result = {
       benchmark: 'storage-size',
       parameters: { agents: AGENTS, metricsPerAgent: 10, hours: HOURS, intervalMs: INTERVAL_MS, samples, database: 'embedded FerretDB 1.24 (SQLite)' },
-      raw: { documents: raw.documents, bytesOnDisk: raw.bytes, bytesPerSampleOnDisk: round(raw.bytes / samples, 3), payloadBytesPerSample: round(payload / samples, 3) },
+      raw: {
+        documents: raw.documents,
+        bytesOnDisk: raw.bytes,
+        bytesPerSampleOnDisk: round(raw.bytes / samples, 3),
+        payloadBytesPerSample: round(payload / samples, 3),
+      },
       rollups1m: { documents: minutes.documents, bytesOnDisk: minutes.bytes, bytesPerSampleOnDisk: round(minutes.bytes / samples, 3) },
       oneDocumentPerSample: { documents: perSample.documents, bytesPerSampleOnDisk: round(perSample.bytes / perSample.documents, 1) },
     };

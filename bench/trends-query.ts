@@ -184,7 +184,9 @@ class Loader {
     const result = await this.app.get(IngestionService).ingest({ environment: ENVIRONMENT, series }, this.principal);
     this.ingestMs += performance.now() - started;
     if (result.acceptedSamples !== expected || result.rejectedSamples !== 0) {
-      throw new Error(`batch [${new Date(from).toISOString()}, ${new Date(to).toISOString()}) accepted ${result.acceptedSamples}/${expected}: ${JSON.stringify(result.errors.slice(0, 3))}`);
+      throw new Error(
+        `batch [${new Date(from).toISOString()}, ${new Date(to).toISOString()}) accepted ${result.acceptedSamples}/${expected}: ${JSON.stringify(result.errors.slice(0, 3))}`,
+      );
     }
     this.samples += expected;
     this.batches++;
@@ -216,7 +218,9 @@ class Loader {
         await this.sweep();
         const done = (hour + HOUR - from) / (to - from);
         const elapsed = (performance.now() - started) / 1000;
-        log(`bulk: ${new Date(hour + HOUR).toISOString().slice(0, 10)} done, ${Math.round(done * 100)}%, ${this.samples.toLocaleString('en-US')} samples, ${Math.round(elapsed)} s (eta ${Math.round(elapsed / done - elapsed)} s)`);
+        log(
+          `bulk: ${new Date(hour + HOUR).toISOString().slice(0, 10)} done, ${Math.round(done * 100)}%, ${this.samples.toLocaleString('en-US')} samples, ${Math.round(elapsed)} s (eta ${Math.round(elapsed / done - elapsed)} s)`,
+        );
       }
     }
   }
@@ -272,7 +276,14 @@ function describeAnswer(text: string) {
 function summary(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
-  return { runs: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), max: round(sorted.at(-1) ?? NaN), min: round(sorted[0] ?? NaN), mean: round(mean) };
+  return {
+    runs: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    max: round(sorted.at(-1) ?? NaN),
+    min: round(sorted[0] ?? NaN),
+    mean: round(mean),
+  };
 }
 
 async function main(): Promise<void> {
@@ -291,7 +302,9 @@ async function main(): Promise<void> {
   const liveStart = Math.floor((finalNow - LIVE_HOURS * HOUR) / HOUR) * HOUR;
   const headStart = finalNow - HEAD_MS;
   const clock = new ManualClock(dataStart);
-  log(`data from ${new Date(dataStart).toISOString()} to ${new Date(finalNow).toISOString()}: ${P.agents} agents, one sample each every ${P.sampleIntervalSeconds} s`);
+  log(
+    `data from ${new Date(dataStart).toISOString()} to ${new Date(finalNow).toISOString()}: ${P.agents} agents, one sample each every ${P.sampleIntervalSeconds} s`,
+  );
 
   let app = await BenchApp.start(uri, dbName, clock, dataDir);
   const viewer = sign({ sub: 'bench', roles: ['viewer'], environments: ['*'] }, BENCH_SECRET, { algorithm: 'HS256', expiresIn: '4h' });
@@ -316,12 +329,26 @@ async function main(): Promise<void> {
     log(`bulk done in ${round(bulkSeconds)} s; live tail from ${new Date(liveStart).toISOString()}`);
     await loader.live(liveStart, headStart, true);
     const loadSeconds = (performance.now() - loadStarted) / 1000;
-    log(`loaded ${loader.samples.toLocaleString('en-US')} samples in ${round(loadSeconds)} s (${loader.batches} batches, ${loader.checkpoints} checkpoints, ${loader.rolledPeriods} periods rolled up)`);
+    log(
+      `loaded ${loader.samples.toLocaleString('en-US')} samples in ${round(loadSeconds)} s (${loader.batches} batches, ${loader.checkpoints} checkpoints, ${loader.rolledPeriods} periods rolled up)`,
+    );
     const storage = await storageFigures(app, uri, dbName);
     log(`stored: ${JSON.stringify(storage)}`);
 
-    const queryA = { environment: ENVIRONMENT, metric: METRIC, from: new Date(finalNow - DAY).toISOString(), to: new Date(finalNow).toISOString(), stepSeconds: 60 };
-    const queryB = { environment: ENVIRONMENT, metric: METRIC, from: new Date(finalNow - P.days * DAY).toISOString(), to: new Date(finalNow).toISOString(), stepSeconds: 3600 };
+    const queryA = {
+      environment: ENVIRONMENT,
+      metric: METRIC,
+      from: new Date(finalNow - DAY).toISOString(),
+      to: new Date(finalNow).toISOString(),
+      stepSeconds: 60,
+    };
+    const queryB = {
+      environment: ENVIRONMENT,
+      metric: METRIC,
+      from: new Date(finalNow - P.days * DAY).toISOString(),
+      to: new Date(finalNow).toISOString(),
+      stepSeconds: 3600,
+    };
     const queries = [
       { name: 'dayAtMinute', variables: queryA, targetP95Ms: TARGETS.dayAtMinuteP95Ms },
       { name: 'monthAtHour', variables: queryB, targetP95Ms: TARGETS.monthAtHourP95Ms },
@@ -344,7 +371,12 @@ async function main(): Promise<void> {
 
     // ---- The head: the last minute, not checkpointed ----
     await loader.live(headStart, finalNow, false);
-    log(`head: ${new Date(headStart).toISOString()} to ${new Date(finalNow).toISOString()} ingested, not checkpointed (${app.get(TimeSeriesStore).unsavedHeads().reduce((n, h) => n + h.samples, 0)} samples in unsaved heads)`);
+    log(
+      `head: ${new Date(headStart).toISOString()} to ${new Date(finalNow).toISOString()} ingested, not checkpointed (${app
+        .get(TimeSeriesStore)
+        .unsavedHeads()
+        .reduce((n, h) => n + h.samples, 0)} samples in unsaved heads)`,
+    );
 
     // ---- Warm ----
     const results: Record<string, unknown> = {};
@@ -367,12 +399,20 @@ async function main(): Promise<void> {
       const cpuDuringRuns = cpu.stop();
 
       // Below HTTP, for diagnosis.
-      const args = { environment: q.variables.environment, metric: q.variables.metric, from: new Date(q.variables.from), to: new Date(q.variables.to), stepSeconds: q.variables.stepSeconds };
+      const args = {
+        environment: q.variables.environment,
+        metric: q.variables.metric,
+        from: new Date(q.variables.from),
+        to: new Date(q.variables.to),
+        stepSeconds: q.variables.stepSeconds,
+      };
       const readMs: number[] = [];
       const serviceMs: number[] = [];
       for (let i = 0; i < P.layerRuns; i++) {
         let started = performance.now();
-        await app.get(TimeSeriesReader).read({ environment: args.environment, metric: args.metric, from: args.from.getTime(), to: args.to.getTime(), stepMs: args.stepSeconds * 1000 });
+        await app
+          .get(TimeSeriesReader)
+          .read({ environment: args.environment, metric: args.metric, from: args.from.getTime(), to: args.to.getTime(), stepMs: args.stepSeconds * 1000 });
         readMs.push(performance.now() - started);
         started = performance.now();
         await app.get(TrendsService).trends(args);
@@ -391,8 +431,11 @@ async function main(): Promise<void> {
         cpuDuringTimedRuns: cpuDuringRuns,
         inProcess: { storageReadMs: summary(readMs), trendsServiceMs: summary(serviceMs) },
       };
-      if (cpuDuringRuns.otherProcessesCpuPercent > 20) log(`warning: other processes used ${cpuDuringRuns.otherProcessesCpuPercent}% CPU during the timed runs: the figures are disturbed`);
-      log(`${q.name}: ${answer?.resolution}, ${answer?.points} points, ${bytes} bytes; HTTP p50 ${http.p50} ms p95 ${http.p95} ms max ${http.max} ms (target p95 < ${q.targetP95Ms}); storage read p50 ${summary(readMs).p50} ms, TrendsService p50 ${summary(serviceMs).p50} ms`);
+      if (cpuDuringRuns.otherProcessesCpuPercent > 20)
+        log(`warning: other processes used ${cpuDuringRuns.otherProcessesCpuPercent}% CPU during the timed runs: the figures are disturbed`);
+      log(
+        `${q.name}: ${answer?.resolution}, ${answer?.points} points, ${bytes} bytes; HTTP p50 ${http.p50} ms p95 ${http.p95} ms max ${http.max} ms (target p95 < ${q.targetP95Ms}); storage read p50 ${summary(readMs).p50} ms, TrendsService p50 ${summary(serviceMs).p50} ms`,
+      );
     }
 
     console.log(
@@ -420,7 +463,8 @@ async function main(): Promise<void> {
         database: database === undefined ? 'MONGODB_URI' : 'embedded FerretDB',
         nodeEnv: process.env.NODE_ENV,
         latencyDefinition: 'request sent to whole response body received, sequential, client in the same process as the service',
-        coldDefinition: 'first run of the query right after an in-process app restart (empty part cache, same database process), before the last minute was ingested',
+        coldDefinition:
+          'first run of the query right after an in-process app restart (empty part cache, same database process), before the last minute was ingested',
         queries: results,
       }),
     );
@@ -478,10 +522,20 @@ async function storageFigures(app: BenchApp, uri: string, dbName: string) {
     const collections = (await connection.listCollections()).map((c) => c.name).filter((name) => name.startsWith('parts_') || name === 'series_parts');
     const partDocumentsPerCollection: Record<string, number> = {};
     for (const name of collections.sort()) {
-      partDocumentsPerCollection[name] = (await connection.collection(name).find({}, { projection: { _id: 1 } }).toArray()).length;
+      partDocumentsPerCollection[name] = (
+        await connection
+          .collection(name)
+          .find({}, { projection: { _id: 1 } })
+          .toArray()
+      ).length;
     }
     const partDocuments = Object.values(partDocumentsPerCollection).reduce((a, b) => a + b, 0);
-    const manifestDocuments = (await connection.collection('series_manifests').find({}, { projection: { _id: 1 } }).toArray()).length;
+    const manifestDocuments = (
+      await connection
+        .collection('series_manifests')
+        .find({}, { projection: { _id: 1 } })
+        .toArray()
+    ).length;
     const pagesInCatalog = Object.values(perTier).reduce((n, t) => n + t.pages, 0);
     return { partDocuments, partDocumentsPerCollection, pagesInCatalog, manifestDocuments, perTier };
   } finally {

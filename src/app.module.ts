@@ -35,10 +35,6 @@ export const FEATURE_MODULES = [StorageModule, IngestionModule, HeartbeatModule,
     }),
     ...FEATURE_MODULES,
   ],
-  providers: [
-    ComplexityPlugin,
-    { provide: APP_GUARD, useClass: GqlAuthGuard },
-    { provide: APP_FILTER, useClass: GraphQLErrorFilter },
-  ],
+  providers: [ComplexityPlugin, { provide: APP_GUARD, useClass: GqlAuthGuard }, { provide: APP_FILTER, useClass: GraphQLErrorFilter }],
 })
 export class AppModule {}

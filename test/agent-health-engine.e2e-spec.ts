@@ -65,7 +65,9 @@ describe('agent health engine: partitions, crashes, flapping, fleet, restarts', 
     expect(changes.filter((c) => c.agentId === 'us-0').map((c) => c.status)).toEqual(['SUSPECT', 'DOWN']);
     expect(changes.filter((c) => c.agentId.startsWith('us') && c.agentId !== 'us-0')).toEqual([]);
 
-    const view = await t.graphql<{ fleet: { total: number; statusCounts: { status: string; count: number }[]; groups: unknown[]; worstAgents: { agentId: string; incidents: number }[] } }>(FLEET, {}, viewer);
+    const view = await t.graphql<{
+      fleet: { total: number; statusCounts: { status: string; count: number }[]; groups: unknown[]; worstAgents: { agentId: string; incidents: number }[] };
+    }>(FLEET, {}, viewer);
     expect(view.errors).toBeUndefined();
     expect(view.data?.fleet.total).toBe(20);
     expect(view.data?.fleet.statusCounts).toEqual([
@@ -75,7 +77,15 @@ describe('agent health engine: partitions, crashes, flapping, fleet, restarts', 
     ]);
     expect(view.data?.fleet.groups).toEqual([
       { label: 'region', value: 'eu', total: 10, statusCounts: [{ status: 'PARTITIONED', count: 10 }] },
-      { label: 'region', value: 'us', total: 10, statusCounts: [{ status: 'HEALTHY', count: 9 }, { status: 'DOWN', count: 1 }] },
+      {
+        label: 'region',
+        value: 'us',
+        total: 10,
+        statusCounts: [
+          { status: 'HEALTHY', count: 9 },
+          { status: 'DOWN', count: 1 },
+        ],
+      },
     ]);
     expect(view.data?.fleet.worstAgents[0]).toMatchObject({ incidents: 1 });
 
@@ -87,7 +97,9 @@ describe('agent health engine: partitions, crashes, flapping, fleet, restarts', 
     // Then us-0 comes back. Alerts follow health changes one at a time, in order, so its DOWN alert
     // resolves after every alert of the above: those are the alerts before it.
     await fleet.tick([...eu, ...us], region);
-    const alerted = (await alerts.until((m) => m.data?.alertEvents.ruleId === AGENT_DOWN_RULE && m.data.alertEvents.state === 'RESOLVED')).map((m) => m.data!.alertEvents);
+    const alerted = (await alerts.until((m) => m.data?.alertEvents.ruleId === AGENT_DOWN_RULE && m.data.alertEvents.state === 'RESOLVED')).map(
+      (m) => m.data!.alertEvents,
+    );
     const fired = alerted.filter((a) => a.state === 'FIRING');
     expect(fired.map((a) => [a.ruleId, a.subject, a.state])).toEqual(
       expect.arrayContaining([
@@ -101,7 +113,11 @@ describe('agent health engine: partitions, crashes, flapping, fleet, restarts', 
   });
 
   it('classifies an agent that keeps going down and coming back as FLAPPING once, then suppresses the churn', async () => {
-    const health = t.subscribe<{ agentHealthChanged: Change }>(`subscription { agentHealthChanged(environment: "prod", agentIds: ["flappy"]) { agentId previousStatus status reason group } }`, {}, viewer);
+    const health = t.subscribe<{ agentHealthChanged: Change }>(
+      `subscription { agentHealthChanged(environment: "prod", agentIds: ["flappy"]) { agentId previousStatus status reason group } }`,
+      {},
+      viewer,
+    );
     await t.listening(healthTopic('prod'), 2); // the first test's subscription is still open
     const others = us.slice(1);
     for (let s = 0; s < 8; s++) await fleet.tick(['flappy', ...others], region);
@@ -120,7 +136,11 @@ describe('agent health engine: partitions, crashes, flapping, fleet, restarts', 
     const database = t.database;
     await t.stop({ keepDatabase: true });
     t = await TestApp.start({ MONGODB_DB: database });
-    const res = await t.graphql<{ agents: { totalCount: number } }>(`query { agents(environment: "prod") { totalCount } }`, {}, t.token({ roles: ['viewer'], environments: ['prod'] }));
+    const res = await t.graphql<{ agents: { totalCount: number } }>(
+      `query { agents(environment: "prod") { totalCount } }`,
+      {},
+      t.token({ roles: ['viewer'], environments: ['prod'] }),
+    );
     expect(res.data?.agents.totalCount).toBe(21);
   });
 });

@@ -38,14 +38,23 @@ describe('agent lifecycle: SUSPECT, DOWN, alert, uptime, recovery', () => {
   afterAll(() => t.stop());
 
   it('walks an agent that stops sending through SUSPECT and DOWN and back to HEALTHY', async () => {
-    const health = t.subscribe<{ agentHealthChanged: Record<string, unknown> & { status: string } }>(HEALTH_SUB, { environment: 'prod', agentIds: ['web-1'] }, viewer);
+    const health = t.subscribe<{ agentHealthChanged: Record<string, unknown> & { status: string } }>(
+      HEALTH_SUB,
+      { environment: 'prod', agentIds: ['web-1'] },
+      viewer,
+    );
     const alerts = t.subscribe<{ alertEvents: Record<string, unknown> }>(ALERT_SUB, { environment: 'prod' }, viewer);
     await t.listening(healthTopic('prod'));
     await t.listening(alertTopic('prod'));
 
     const first = await heartbeat({ labels: [{ name: 'region', value: 'eu' }], cpu: 12.5, memory: 40, version: '1.2.3', status: 'ok' });
     expect(first.errors).toBeUndefined();
-    expect((await health.next()).data?.agentHealthChanged).toMatchObject({ agentId: 'web-1', previousStatus: 'UNKNOWN', status: 'HEALTHY', reason: 'first heartbeat' });
+    expect((await health.next()).data?.agentHealthChanged).toMatchObject({
+      agentId: 'web-1',
+      previousStatus: 'UNKNOWN',
+      status: 'HEALTHY',
+      reason: 'first heartbeat',
+    });
 
     expect(await sweep(2_000)).toEqual([]);
     await sweep(1_500); // 3.5 s of silence at a 1 s interval
@@ -71,7 +80,11 @@ describe('agent lifecycle: SUSPECT, DOWN, alert, uptime, recovery', () => {
 
     await heartbeat();
     await sweep(0);
-    expect((await health.next()).data?.agentHealthChanged).toMatchObject({ previousStatus: 'DOWN', status: 'HEALTHY', reason: expect.stringMatching(/^heartbeats resumed after \d+s silence/) });
+    expect((await health.next()).data?.agentHealthChanged).toMatchObject({
+      previousStatus: 'DOWN',
+      status: 'HEALTHY',
+      reason: expect.stringMatching(/^heartbeats resumed after \d+s silence/),
+    });
     expect((await alerts.next()).data?.alertEvents).toMatchObject({ alertId: fired?.alertId, state: 'RESOLVED' });
 
     await sweep(500);

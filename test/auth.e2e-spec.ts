@@ -18,7 +18,10 @@ describe('auth and environment isolation (HTTP and WebSocket)', () => {
     agentA = t.token({ roles: ['agent'], environments: ['env-a'] });
     viewerA = t.token({ roles: ['viewer'], environments: ['env-a'] });
     const agentB = t.token({ roles: ['agent'], environments: ['env-b'] });
-    for (const [environment, token] of [['env-a', agentA], ['env-b', agentB]]) {
+    for (const [environment, token] of [
+      ['env-a', agentA],
+      ['env-b', agentB],
+    ]) {
       const res = await t.graphql(
         INGEST,
         { batch: { environment, heartbeats: [{ agentId: `${environment}-host` }], samples: [{ agentId: `${environment}-host`, metric: 'cpu', value: 1 }] } },
@@ -52,7 +55,15 @@ describe('auth and environment isolation (HTTP and WebSocket)', () => {
     const token = t.token({ roles: ['agent'], environments: ['env-a'], agentIds: ['mine'] });
     const res = await t.graphql<{ ingestBatch: { acceptedSamples: number; errors: { path: string; code: string }[] } }>(
       INGEST,
-      { batch: { environment: 'env-a', samples: [{ agentId: 'mine', metric: 'm', value: 1 }, { agentId: 'theirs', metric: 'm', value: 1 }] } },
+      {
+        batch: {
+          environment: 'env-a',
+          samples: [
+            { agentId: 'mine', metric: 'm', value: 1 },
+            { agentId: 'theirs', metric: 'm', value: 1 },
+          ],
+        },
+      },
       token,
     );
     expect(res.data?.ingestBatch.acceptedSamples).toBe(1);
@@ -80,7 +91,9 @@ describe('auth and environment isolation (HTTP and WebSocket)', () => {
   it('closes a WebSocket without a valid token with 4401', async () => {
     let closedWith: number | undefined;
     const socket = t.socket(undefined, (code) => (closedWith = code));
-    const sub = new Promise((resolve) => socket.subscribe({ query: HEALTH_SUB, variables: { environment: 'env-a' } }, { next: resolve, error: resolve, complete: () => resolve(undefined) }));
+    const sub = new Promise((resolve) =>
+      socket.subscribe({ query: HEALTH_SUB, variables: { environment: 'env-a' } }, { next: resolve, error: resolve, complete: () => resolve(undefined) }),
+    );
     await sub;
     expect(closedWith).toBe(4401);
   });

@@ -56,7 +56,10 @@ interface IngestAnswer {
 }
 
 interface TrendsAnswer {
-  trends: { resolution: string; series: { agentId: string; points: { timestamp: string; count: number; sum: number | null; min: number | null; max: number | null }[] }[] };
+  trends: {
+    resolution: string;
+    series: { agentId: string; points: { timestamp: string; count: number; sum: number | null; min: number | null; max: number | null }[] }[];
+  };
 }
 
 interface Batch {
@@ -130,7 +133,11 @@ describe('crash recovery of the built service (SIGKILL mid-stream, restart)', ()
     return { batchId, environment: ENVIRONMENT, series };
   }
 
-  async function graphql<T>(s: ServiceProcess, query: string, variables: Record<string, unknown>): Promise<{ status: number; data?: T; errors?: { message: string }[] }> {
+  async function graphql<T>(
+    s: ServiceProcess,
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<{ status: number; data?: T; errors?: { message: string }[] }> {
     const response = await fetch(`${s.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -270,7 +277,9 @@ describe('crash recovery of the built service (SIGKILL mid-stream, restart)', ()
           const expected = { count: SAMPLES, sum: values.reduce((x, y) => x + y, 0), min: values[0], max: values[SAMPLES - 1] };
           const actual = { count: point.count, sum: point.sum, min: point.min, max: point.max };
           if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-            failures.push(`${where}: stored ${JSON.stringify(actual)}, sent ${JSON.stringify(expected)} (${point.count > SAMPLES ? 'counted twice' : 'torn or corrupted'})`);
+            failures.push(
+              `${where}: stored ${JSON.stringify(actual)}, sent ${JSON.stringify(expected)} (${point.count > SAMPLES ? 'counted twice' : 'torn or corrupted'})`,
+            );
           }
         }
       }
@@ -284,7 +293,8 @@ describe('crash recovery of the built service (SIGKILL mid-stream, restart)', ()
         `${unknown} unacknowledged batches: ${unknownStored.size} stored (${partial} in some series only), ${unknown - unknownStored.size} not stored; ` +
         `${stored} samples read back`,
     );
-    if (failures.length > 0) throw new Error(`${label}: ${failures.length} problems, e.g.:\n  ${failures.slice(0, 15).join('\n  ')}\nservice log: ${s.logFile}`);
+    if (failures.length > 0)
+      throw new Error(`${label}: ${failures.length} problems, e.g.:\n  ${failures.slice(0, 15).join('\n  ')}\nservice log: ${s.logFile}`);
   }
 
   it('keeps every acknowledged sample exactly once and remembers batchIds across SIGKILL and restart', async () => {
@@ -325,7 +335,9 @@ describe('crash recovery of the built service (SIGKILL mid-stream, restart)', ()
       );
     }
     expect(problems.slice(0, 10)).toEqual([]);
-    log(`retried ${unknown.length} unacknowledged batches: ${duplicates} answered duplicate (applied before the crash), ${unknown.length - duplicates} applied now`);
+    log(
+      `retried ${unknown.length} unacknowledged batches: ${duplicates} answered duplicate (applied before the crash), ${unknown.length - duplicates} applied now`,
+    );
     await verify(service, 'after retries', true);
 
     await service.stop();

@@ -28,7 +28,13 @@ describe('ingestBatch fast path (HTTP, real database)', () => {
     const fast = [await t.graphql<Sent>(plain, { b: batch('f1') }, agent), await t.graphql<Sent>(plain, { b: batch('f1') }, agent)];
     const slow = [await t.graphql<Sent>(viaApollo, { b: batch('s1') }, agent), await t.graphql<Sent>(viaApollo, { b: batch('s1') }, agent)];
     const withoutId = (r: { data?: Sent }) => ({ ...r.data?.sent, batchId: undefined });
-    expect(fast[0].data?.sent).toMatchObject({ n: 1, rejectedSamples: 1, duplicate: false, __typename: 'IngestResult', errors: [{ code: 'TIMESTAMP_OUT_OF_RANGE', path: 'series[0].timestamps[1]' }] });
+    expect(fast[0].data?.sent).toMatchObject({
+      n: 1,
+      rejectedSamples: 1,
+      duplicate: false,
+      __typename: 'IngestResult',
+      errors: [{ code: 'TIMESTAMP_OUT_OF_RANGE', path: 'series[0].timestamps[1]' }],
+    });
     expect(fast[1].data?.sent).toMatchObject({ duplicate: true });
     expect(fast.map(withoutId)).toEqual(slow.map(withoutId));
   });

@@ -99,12 +99,17 @@ describe('ingestBatch and trends (HTTP, real database)', () => {
   });
 
   it('keeps the good items of a mixed batch and reports each bad one with its path', async () => {
-    const res = await t.graphql<{ ingestBatch: { acceptedSamples: number; rejectedSamples: number; acceptedHeartbeats: number; errors: { path: string; code: string }[] } }>(
+    const res = await t.graphql<{
+      ingestBatch: { acceptedSamples: number; rejectedSamples: number; acceptedHeartbeats: number; errors: { path: string; code: string }[] };
+    }>(
       INGEST,
       {
         batch: {
           environment: 'prod',
-          heartbeats: [{ agentId: 'm1', intervalSeconds: 0 }, { agentId: 'm2', cpu: 50 }],
+          heartbeats: [
+            { agentId: 'm1', intervalSeconds: 0 },
+            { agentId: 'm2', cpu: 50 },
+          ],
           series: [
             { agentId: 'm1', metric: 'net.rx', timestamps: [base + 1_000, base + 2_000], values: [1, 2] },
             { agentId: 'm1', metric: 'net.rx', timestamps: [base + 3_000, 1, base + 4_000], values: [3, 4, 5] },

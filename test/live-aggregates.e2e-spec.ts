@@ -71,7 +71,10 @@ describe('liveAggregates over WebSocket', () => {
     const live = t.get(LiveAggregatesService);
     const before = live.activeWatches();
     const socket = t.socket(viewer);
-    const unsubscribe = socket.subscribe({ query: LIVE, variables: { metric: 'disk', window: 'ONE_HOUR' } }, { next: () => {}, error: () => {}, complete: () => {} });
+    const unsubscribe = socket.subscribe(
+      { query: LIVE, variables: { metric: 'disk', window: 'ONE_HOUR' } },
+      { next: () => {}, error: () => {}, complete: () => {} },
+    );
     await waitFor(() => live.activeWatches() > before, 'the watch');
     expect(live.activeWatches()).toBe(before + 1);
     unsubscribe();

@@ -196,7 +196,8 @@ export class IngestBodies {
   constructor(private readonly options: BodyOptions) {
     const { agents, metrics, agentsPerBatch, samplesPerSeries, sampleIntervalMs, labels } = options;
     if (sampleIntervalMs < 10) throw new Error('BENCH_SAMPLE_INTERVAL_MS must be at least 10');
-    if (!/^[A-Za-z0-9_.-]+$/.test(options.environment) || !/^[A-Za-z0-9_.-]+$/.test(options.runId)) throw new Error('environment and runId must be plain ASCII names');
+    if (!/^[A-Za-z0-9_.-]+$/.test(options.environment) || !/^[A-Za-z0-9_.-]+$/.test(options.runId))
+      throw new Error('environment and runId must be plain ASCII names');
     const specs: MetricSpec[] = [];
     for (let m = 0; m < metrics; m++) {
       const base = METRICS[m % METRICS.length];

@@ -77,7 +77,10 @@ export class HttpSender {
 }
 
 function checkAnswer(status: number, text: string, expectedSamples: number): Outcome {
-  let answer: { data?: { ingestBatch?: { acceptedSamples?: number; rejectedSamples?: number; duplicate?: boolean } | null } | null; errors?: { extensions?: { code?: string } }[] };
+  let answer: {
+    data?: { ingestBatch?: { acceptedSamples?: number; rejectedSamples?: number; duplicate?: boolean } | null } | null;
+    errors?: { extensions?: { code?: string } }[];
+  };
   try {
     answer = JSON.parse(text);
   } catch {
@@ -267,7 +270,7 @@ export async function openLoop(
   const total = Math.max(1, Math.floor(options.seconds * options.requestsPerSecond));
   const inFlight = new Set<Promise<void>>();
   let maxInFlight = 0;
-  for (let i = 0; i < total && !stopped; ) {
+  for (let i = 0; i < total && !stopped;) {
     const now = performance.now();
     while (i < total && start + i * gapMs <= now) {
       const p: Promise<void> = sendOne(bodies, sender, recorder, options.retries, start + i * gapMs).finally(() => inFlight.delete(p));

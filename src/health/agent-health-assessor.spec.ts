@@ -25,7 +25,7 @@ describe('assessAgentHealth', () => {
     expect(assessAgentHealth({ ...healthy, secondsSinceHeartbeat: 20 }).components.liveness).toBe(50);
   });
 
-  it('weighs resources, jitter and the agent\'s own status, with advice for each', () => {
+  it("weighs resources, jitter and the agent's own status, with advice for each", () => {
     const result = assessAgentHealth({ ...healthy, disk: 97, cpu: 85, jitterCv: 0.8, reportedStatus: 'degraded' });
     expect(result.components).toEqual({ liveness: 100, jitter: 20, resources: 10, errorStatus: 50 });
     expect(result.score).toBe(Math.round(40 + 0.15 * 20 + 0.25 * 10 + 0.2 * 50));

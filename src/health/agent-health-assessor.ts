@@ -75,7 +75,11 @@ function recommend(input: HealthInputs, c: HealthComponents): string[] {
   if (c.jitter < 50) {
     advice.push(`Heartbeats arrive irregularly (jitter ${(input.jitterCv ?? 0).toFixed(2)}): the agent or its host may be overloaded.`);
   }
-  for (const [name, value] of [['CPU', input.cpu], ['Memory', input.memory], ['Disk', input.disk]] as const) {
+  for (const [name, value] of [
+    ['CPU', input.cpu],
+    ['Memory', input.memory],
+    ['Disk', input.disk],
+  ] as const) {
     if (value !== undefined && value > RESOURCE_COMFORT_PERCENT) {
       advice.push(`${name} at ${value.toFixed(0)}%: ${name === 'Disk' ? 'free space or grow the volume' : 'reduce load or add capacity'}.`);
     }

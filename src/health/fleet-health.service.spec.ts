@@ -19,6 +19,9 @@ describe('FleetHealthService refusals', () => {
     expect(error).toBeInstanceOf(DomainError);
     const { code, extensions } = error as DomainError;
     // What the GraphQL layer sends: the message, and extensions.code with the error's extensions.
-    expect({ message: (error as Error).message, extensions: { code, ...extensions } }).toEqual({ message, extensions: { code: 'BAD_USER_INPUT', argumentPath } });
+    expect({ message: (error as Error).message, extensions: { code, ...extensions } }).toEqual({
+      message,
+      extensions: { code: 'BAD_USER_INPUT', argumentPath },
+    });
   });
 });

@@ -72,7 +72,12 @@ function availabilityOf(agent: AgentState, events: AgentEventDoc[], from: number
     events.length === 0
       ? [{ at: start, status: agent.status }]
       : [{ at: start, status: events[0].previousStatus as AgentStatus }, ...events.map((e) => ({ at: e.at.getTime(), status: e.status as AgentStatus }))];
-  const uptime = computeUptime(history.filter((h) => h.status !== AgentStatus.UNKNOWN), from, now, now);
+  const uptime = computeUptime(
+    history.filter((h) => h.status !== AgentStatus.UNKNOWN),
+    from,
+    now,
+    now,
+  );
   return {
     agentId: agent.agentId,
     status: agent.status,

@@ -56,8 +56,14 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.restore();
-    this.scheduler.addInterval('heartbeat-sweep', setInterval(() => void this.sweepOnTimer(), this.config.HEARTBEAT_SWEEP_INTERVAL_MS));
-    this.scheduler.addInterval('agent-snapshot', setInterval(() => void this.snapshotOnTimer(), this.config.AGENT_SNAPSHOT_INTERVAL_MS));
+    this.scheduler.addInterval(
+      'heartbeat-sweep',
+      setInterval(() => void this.sweepOnTimer(), this.config.HEARTBEAT_SWEEP_INTERVAL_MS),
+    );
+    this.scheduler.addInterval(
+      'agent-snapshot',
+      setInterval(() => void this.snapshotOnTimer(), this.config.AGENT_SNAPSHOT_INTERVAL_MS),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -111,7 +117,15 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
   /** Moves an agent to the verdict's status; returns the change to announce. */
   private change(state: AgentState, verdict: Verdict, now: number): AgentHealthChange {
     const group = verdict.group ?? (state.status === AgentStatus.PARTITIONED ? state.partitionGroup : undefined);
-    const change = { environment: state.environment, agentId: state.agentId, previousStatus: state.status, status: verdict.status, at: new Date(now), reason: verdict.reason, group };
+    const change = {
+      environment: state.environment,
+      agentId: state.agentId,
+      previousStatus: state.status,
+      status: verdict.status,
+      at: new Date(now),
+      reason: verdict.reason,
+      group,
+    };
     this.countPartition(state, -1);
     state.status = verdict.status;
     state.statusSince = now;
@@ -197,7 +211,14 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
           intervalSeconds,
         };
         this.register(state);
-        registrations.push({ environment, agentId: report.agentId, previousStatus: AgentStatus.UNKNOWN, status: AgentStatus.HEALTHY, at: new Date(receivedAt), reason: 'first heartbeat' });
+        registrations.push({
+          environment,
+          agentId: report.agentId,
+          previousStatus: AgentStatus.UNKNOWN,
+          status: AgentStatus.HEALTHY,
+          at: new Date(receivedAt),
+          reason: 'first heartbeat',
+        });
       } else {
         Object.assign(known, readings(report), { intervalSeconds });
         known.lastHeartbeatAt = Math.max(known.lastHeartbeatAt, receivedAt);

@@ -2,7 +2,11 @@ import { AppConfig, ConfigError } from '../common/config/app-config';
 import { boundsProblem, ClassifierSettings, NumericSetting, resolveClassifierSettings } from './detector/classifier-settings';
 
 type ClassifierVariable = {
-  [K in keyof AppConfig]-?: K extends `DETECTOR_${string}` | `PARTITION_${string}` | `FLAP_${string}` ? (AppConfig[K] extends number | undefined ? K : never) : never;
+  [K in keyof AppConfig]-?: K extends `DETECTOR_${string}` | `PARTITION_${string}` | `FLAP_${string}`
+    ? AppConfig[K] extends number | undefined
+      ? K
+      : never
+    : never;
 }[keyof AppConfig];
 
 /** The environment variable of each numeric setting, and how many of the setting's units one of the variable's is. */

@@ -22,16 +22,44 @@ describe('BatchValidator', () => {
     const result = validator.validate(
       {
         environment: 'prod',
-        series: [{ agentId: 'a', metric: 'cpu', labels: [{ name: 'core', value: '0' }, { name: 'az', value: 'x' }], timestamps: [NOW], values: [1] }],
+        series: [
+          {
+            agentId: 'a',
+            metric: 'cpu',
+            labels: [
+              { name: 'core', value: '0' },
+              { name: 'az', value: 'x' },
+            ],
+            timestamps: [NOW],
+            values: [1],
+          },
+        ],
         samples: [
-          { agentId: 'a', metric: 'cpu', value: 2, labels: [{ name: 'az', value: 'x' }, { name: 'core', value: '0' }] },
+          {
+            agentId: 'a',
+            metric: 'cpu',
+            value: 2,
+            labels: [
+              { name: 'az', value: 'x' },
+              { name: 'core', value: '0' },
+            ],
+          },
           { agentId: 'a', metric: 'cpu', value: 3, timestamp: NOW - 5 },
         ],
       },
       NOW,
     );
     expect(result.series).toEqual([
-      { agentId: 'a', metric: 'cpu', labels: [{ name: 'az', value: 'x' }, { name: 'core', value: '0' }], timestamps: [NOW, NOW], values: [1, 2] },
+      {
+        agentId: 'a',
+        metric: 'cpu',
+        labels: [
+          { name: 'az', value: 'x' },
+          { name: 'core', value: '0' },
+        ],
+        timestamps: [NOW, NOW],
+        values: [1, 2],
+      },
       { agentId: 'a', metric: 'cpu', labels: [], timestamps: [NOW - 5], values: [3] },
     ]);
   });
@@ -47,7 +75,19 @@ describe('BatchValidator', () => {
     [{ agentId: 'a'.repeat(129), metric: 'm', value: 1 }, 'samples[0].agentId', 'INVALID_ID'],
     [{ agentId: 'a\u0000b', metric: 'm', value: 1 }, 'samples[0].agentId', 'INVALID_ID'],
     [{ agentId: 'a', metric: 'm', value: 1, labels: [{ name: '$where', value: 'v' }] }, 'samples[0].labels[0].name', 'INVALID_NAME'],
-    [{ agentId: 'a', metric: 'm', value: 1, labels: [{ name: 'k', value: 'v' }, { name: 'k', value: 'w' }] }, 'samples[0].labels[1].name', 'DUPLICATE_LABEL'],
+    [
+      {
+        agentId: 'a',
+        metric: 'm',
+        value: 1,
+        labels: [
+          { name: 'k', value: 'v' },
+          { name: 'k', value: 'w' },
+        ],
+      },
+      'samples[0].labels[1].name',
+      'DUPLICATE_LABEL',
+    ],
     [{ agentId: 'a', metric: 'm', value: 1, labels: [{ name: 'k', value: 'v'.repeat(257) }] }, 'samples[0].labels[0].value', 'TOO_LONG'],
     [{ agentId: 'a', metric: 'm', value: NaN }, 'samples[0].value', 'NOT_FINITE'],
   ])('rejects sample %j at %s with %s', (sample, path, code) => {

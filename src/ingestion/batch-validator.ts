@@ -48,11 +48,7 @@ export interface ValidatedBatch {
 export class BatchValidator {
   constructor(private readonly limits: IngestLimits) {}
 
-  validate(
-    batch: TelemetryBatchInput,
-    now: number,
-    mayIngestFor: (agentId: string) => boolean = () => true,
-  ): ValidatedBatch {
+  validate(batch: TelemetryBatchInput, now: number, mayIngestFor: (agentId: string) => boolean = () => true): ValidatedBatch {
     checkWholeBatch(batch, this.limits);
     const run = new ValidationRun(this.limits, now, mayIngestFor);
     (batch.heartbeats ?? []).forEach((hb, i) => run.heartbeat(hb, `heartbeats[${i}]`));

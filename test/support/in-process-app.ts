@@ -12,7 +12,12 @@ import { PUB_SUB } from '../../src/common/pubsub/pubsub.module';
  * free loopback port: for tests and benchmarks that move time by hand. A given `pubSub`
  * replaces the service's own (tests pass one they can observe).
  */
-export async function listenInProcess(config: AppConfig, clock: Clock, logger: LogLevel[], pubSub?: PubSubEngine): Promise<{ app: INestApplication; url: string }> {
+export async function listenInProcess(
+  config: AppConfig,
+  clock: Clock,
+  logger: LogLevel[],
+  pubSub?: PubSubEngine,
+): Promise<{ app: INestApplication; url: string }> {
   const builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
     .useValue(config)

@@ -115,7 +115,9 @@ export class ServiceProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) {
-        throw new Error(`service exited (code ${this.child.exitCode}, signal ${this.child.signalCode}) before it was ready; log ${this.logFile}:\n${this.logTail()}`);
+        throw new Error(
+          `service exited (code ${this.child.exitCode}, signal ${this.child.signalCode}) before it was ready; log ${this.logFile}:\n${this.logTail()}`,
+        );
       }
       try {
         const response = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });

@@ -142,7 +142,13 @@ export class Subscription<T> {
       { query, variables },
       {
         next: (message) => this.push({ status: 200, ...(message as object) }),
-        error: (error) => this.push({ status: 0, errors: Array.isArray(error) ? error : [{ message: String((error as Error).message ?? error), extensions: { code: `CLOSED_${(error as { code?: number }).code ?? ''}` } }] }),
+        error: (error) =>
+          this.push({
+            status: 0,
+            errors: Array.isArray(error)
+              ? error
+              : [{ message: String((error as Error).message ?? error), extensions: { code: `CLOSED_${(error as { code?: number }).code ?? ''}` } }],
+          }),
         complete: () => {
           this.done = true;
           this.wake();

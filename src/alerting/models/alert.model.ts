@@ -28,7 +28,7 @@ export class Alert {
   @Field({ nullable: true }) resolvedAt?: Date;
 }
 
-@ObjectType({ description: 'A change in an alert\'s lifecycle' })
+@ObjectType({ description: "A change in an alert's lifecycle" })
 export class AlertEvent {
   @Field(() => ID) alertId!: string;
   @Field(() => ID) ruleId!: string;

@@ -37,7 +37,10 @@ describe('TokenVerifier', () => {
     expect(refusal(`Bearer ${sign(claims, 'another-secret-entirely')}`)).toMatchObject({ message: 'A valid bearer token is required: invalid signature' });
     expect(refusal(`Bearer ${sign(claims, SECRET, { algorithm: 'HS512' })}`)).toMatchObject({ reason: 'invalid algorithm' });
     expect(refusal(`Bearer ${sign({ ...claims, exp: 1 }, SECRET)}`)).toMatchObject({ reason: 'jwt expired' });
-    expect(refusal(`Bearer ${sign({ ...claims, roles: [] }, SECRET)}`)).toMatchObject({ message: 'Invalid token: token has no "roles" claim', reason: 'token has no "roles" claim' });
+    expect(refusal(`Bearer ${sign({ ...claims, roles: [] }, SECRET)}`)).toMatchObject({
+      message: 'Invalid token: token has no "roles" claim',
+      reason: 'token has no "roles" claim',
+    });
     expect(refusal('Bearer nonsense')).toBeInstanceOf(Unauthenticated);
   });
 });

@@ -1,18 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-  ValidationError,
-} from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidationError } from 'class-validator';
 
 const DEV_JWT_SECRET = 'vitals-development-secret-change-me';
 
@@ -26,14 +14,18 @@ export class AppConfig {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   @IsString()
   HOST = '0.0.0.0';
 
   /** When unset, an embedded FerretDB (SQLite) server is started under DATA_DIR. */
-  @Transform(emptyToUndefined) @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @Matches(/^mongodb(\+srv)?:\/\/.+/, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI' })
   MONGODB_URI?: string;
 
@@ -41,53 +33,79 @@ export class AppConfig {
   @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGODB_DB must be 1-63 letters, digits, _ or -' })
   MONGODB_DB = 'vitals';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   DATA_DIR = './data';
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
   JWT_SECRET?: string;
 
-  @Transform(emptyToUndefined) @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
   /** How often the failure detector looks at every agent. */
-  @Type(() => Number) @IsInt() @Min(100) @Max(60_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
   HEARTBEAT_SWEEP_INTERVAL_MS = 1000;
 
   /** Interval assumed for agents that do not declare intervalSeconds. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(60)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60)
   HEARTBEAT_DEFAULT_INTERVAL_SECONDS = 10;
 
   /** How often the agent registry is snapshotted (the heartbeat log covers the time between). */
-  @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
   AGENT_SNAPSHOT_INTERVAL_MS = 30_000;
 
   // The failure detector's settings are only parsed here: their defaults and bounds are the
   // classifier's, which checks them at start-up and names the variable of a value out of bounds.
 
   /** Adaptive timeout = mean + k * std of an agent's heartbeat inter-arrival times. */
-  @IsOptional() @Type(() => Number) @IsNumber()
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
   DETECTOR_K?: number;
 
   /** Lower bound of the adaptive timeout. */
-  @IsOptional() @Type(() => Number) @IsNumber()
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
   DETECTOR_MIN_TIMEOUT_MS?: number;
 
   /** Upper bound of the adaptive timeout, in declared intervals. */
-  @IsOptional() @Type(() => Number) @IsNumber()
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
   DETECTOR_MAX_TIMEOUT_INTERVALS?: number;
 
   /** SUSPECT after one adaptive timeout of silence; DOWN after this many. */
-  @IsOptional() @Type(() => Number) @IsNumber()
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
   DETECTOR_DOWN_AFTER_TIMEOUTS?: number;
 
   /** DEGRADED when heartbeat jitter (coefficient of variation) exceeds this. */
-  @IsOptional() @Type(() => Number) @IsNumber()
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
   DETECTOR_JITTER_CV_THRESHOLD?: number;
 
   /** DEGRADED when a cpu, memory or disk reading reaches this percentage. */
-  @IsOptional() @Type(() => Number) @IsNumber()
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
   DETECTOR_RESOURCE_PERCENT?: number;
 
   /** Comma-separated label names whose groups are judged for partitions. */
@@ -96,81 +114,136 @@ export class AppConfig {
   PARTITION_GROUP_LABELS?: string;
 
   /** Groups smaller than this are never judged partitioned. */
-  @IsOptional() @Type(() => Number) @IsNumber()
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
   PARTITION_MIN_AGENTS?: number;
 
   /** This fraction of a group silent together makes it PARTITIONED. */
-  @IsOptional() @Type(() => Number) @IsNumber()
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
   PARTITION_SILENT_FRACTION?: number;
 
   /** Window in which recoveries from DOWN count towards FLAPPING, in whole seconds. */
-  @IsOptional() @Type(() => Number) @IsInt()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
   FLAP_WINDOW_SECONDS?: number;
 
   /** Recoveries from DOWN within the window that make an agent FLAPPING. */
-  @IsOptional() @Type(() => Number) @IsNumber()
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
   FLAP_THRESHOLD?: number;
 
   /** A FLAPPING agent returns to HEALTHY after this long without going DOWN, in whole seconds. */
-  @IsOptional() @Type(() => Number) @IsInt()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
   FLAP_SETTLE_SECONDS?: number;
 
   /** Raw samples older than this are deleted by the retention sweeper. */
-  @Type(() => Number) @IsNumber() @Min(1) @Max(24 * 365)
+  @Type(() => Number)
+  @IsNumber()
+  @Min(1)
+  @Max(24 * 365)
   RETENTION_RAW_HOURS = 24;
 
   /** 1-minute rollups older than this are deleted. */
-  @Type(() => Number) @IsNumber() @Min(1) @Max(3650)
+  @Type(() => Number)
+  @IsNumber()
+  @Min(1)
+  @Max(3650)
   RETENTION_1M_DAYS = 7;
 
   /** 1-hour rollups older than this are deleted. */
-  @Type(() => Number) @IsNumber() @Min(1) @Max(3650)
+  @Type(() => Number)
+  @IsNumber()
+  @Min(1)
+  @Max(3650)
   RETENTION_1H_DAYS = 30;
 
   /** 1-day rollups older than this are deleted. */
-  @Type(() => Number) @IsNumber() @Min(1) @Max(36500)
+  @Type(() => Number)
+  @IsNumber()
+  @Min(1)
+  @Max(36500)
   RETENTION_1D_DAYS = 365;
 
   /**
    * How often the in-memory head is saved as compressed parts (and the write-ahead log behind
    * it dropped). Bounds the replay after a crash: at 500k samples/s, 30 s replay in about 15 s.
    */
-  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   CHECKPOINT_INTERVAL_SECONDS = 30;
 
   /** A head larger than this is checkpointed early, which bounds memory and replay time. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(64 * 1024)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64 * 1024)
   HEAD_MAX_MB = 256;
 
   /** How long after a period closes its rollups wait for late samples before being rolled up. */
-  @Type(() => Number) @IsInt() @Min(0) @Max(86_400)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
   ROLLUP_GRACE_SECONDS = 120;
 
   /** Memory for stored parts read by queries (they never change, so they are cached). */
-  @Type(() => Number) @IsInt() @Min(1) @Max(64 * 1024)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64 * 1024)
   PART_CACHE_MB = 256;
 
   /** Agent health events and resolved alerts older than this are deleted. */
-  @Type(() => Number) @IsNumber() @Min(1) @Max(3650)
+  @Type(() => Number)
+  @IsNumber()
+  @Min(1)
+  @Max(3650)
   RETENTION_EVENTS_DAYS = 365;
 
   /** How long a batchId is remembered for idempotent retries. */
-  @Type(() => Number) @IsNumber() @Min(1) @Max(24 * 30)
+  @Type(() => Number)
+  @IsNumber()
+  @Min(1)
+  @Max(24 * 30)
   IDEMPOTENCY_WINDOW_HOURS = 24;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
   INGEST_MAX_SAMPLES_PER_BATCH = 200_000;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   INGEST_MAX_ITEMS_PER_BATCH = 20_000;
 
-  @Type(() => Number) @IsInt() @Min(1024) @Max(512 * 1024 * 1024)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(512 * 1024 * 1024)
   MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 
-  @Type(() => Number) @IsInt() @Min(2) @Max(50)
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(50)
   GRAPHQL_MAX_DEPTH = 10;
 
-  @Type(() => Number) @IsInt() @Min(10) @Max(1_000_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(1_000_000)
   GRAPHQL_MAX_COST = 10_000;
 
   get jwtSecret(): string {

@@ -32,7 +32,9 @@ export class ComplexityPlugin implements ApolloServerPlugin {
           return;
         }
         if (cost > maxCost) {
-          throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; request fewer items or fields`, { extensions: { code: 'BAD_USER_INPUT' } });
+          throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; request fewer items or fields`, {
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
         }
       },
     };

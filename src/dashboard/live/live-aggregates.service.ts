@@ -53,7 +53,10 @@ export class LiveAggregatesService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.scheduler.addInterval('live-aggregates', setInterval(() => void this.tick(), TICK_MS));
+    this.scheduler.addInterval(
+      'live-aggregates',
+      setInterval(() => void this.tick(), TICK_MS),
+    );
   }
 
   onModuleDestroy(): void {

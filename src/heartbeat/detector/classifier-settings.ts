@@ -97,7 +97,8 @@ export function boundsProblem(name: NumericSetting, value: number, unit = 1): st
 export function resolveClassifierSettings(settings: Partial<ClassifierSettings> = {}): ClassifierSettings {
   const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
   const merged: ClassifierSettings = { ...DEFAULT_CLASSIFIER_SETTINGS, ...given };
-  const refuse = (name: keyof ClassifierSettings, expected: string) => new RangeError(`classifier setting ${name} must be ${expected}, got ${String(merged[name])}`);
+  const refuse = (name: keyof ClassifierSettings, expected: string) =>
+    new RangeError(`classifier setting ${name} must be ${expected}, got ${String(merged[name])}`);
   if (!Array.isArray(merged.partitionGroupLabels)) throw refuse('partitionGroupLabels', 'an array of label names');
   merged.partitionGroupLabels = [...merged.partitionGroupLabels];
   for (const name of Object.keys(CLASSIFIER_SETTING_BOUNDS) as NumericSetting[]) {

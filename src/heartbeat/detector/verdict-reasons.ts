@@ -34,7 +34,11 @@ export function degraded(signs: DegradedSigns): string {
   const threshold = signs.resourceThresholdPercent;
   const parts: string[] = [];
   if (signs.reportedStatus === 'degraded' || signs.reportedStatus === 'error') parts.push(`agent reports status "${signs.reportedStatus}"`);
-  for (const [name, value] of [['cpu', signs.cpu], ['memory', signs.memory], ['disk', signs.disk]] as const) {
+  for (const [name, value] of [
+    ['cpu', signs.cpu],
+    ['memory', signs.memory],
+    ['disk', signs.disk],
+  ] as const) {
     if (value !== undefined && value >= threshold) parts.push(`${name} at ${value}% (threshold ${threshold}%)`);
   }
   if (signs.jitter !== undefined) {

@@ -1,13 +1,23 @@
 import { isPlainTelemetryBatch } from './batch-shape';
 import { IngestOperationMatcher, projectResult } from './ingest-operation';
 
-const result = { batchId: 'b1', acceptedSamples: 3, rejectedSamples: 1, acceptedHeartbeats: 0, rejectedHeartbeats: 0, duplicate: false, errors: [{ path: 'series[0].values[1]', code: 'NOT_FINITE', message: 'm' }] };
+const result = {
+  batchId: 'b1',
+  acceptedSamples: 3,
+  rejectedSamples: 1,
+  acceptedHeartbeats: 0,
+  rejectedHeartbeats: 0,
+  duplicate: false,
+  errors: [{ path: 'series[0].values[1]', code: 'NOT_FINITE', message: 'm' }],
+};
 
 describe('IngestOperationMatcher', () => {
   const matcher = new IngestOperationMatcher();
 
   it('recognises a plain ingestBatch and answers its selection, aliases and __typename included', () => {
-    const op = matcher.match('mutation Send($b: TelemetryBatchInput!) { sent: ingestBatch(batch: $b) { n: acceptedSamples duplicate __typename errors { path kind: code } } }');
+    const op = matcher.match(
+      'mutation Send($b: TelemetryBatchInput!) { sent: ingestBatch(batch: $b) { n: acceptedSamples duplicate __typename errors { path kind: code } } }',
+    );
     expect(op).toMatchObject({ variable: 'b', operationName: 'Send', responseKey: 'sent' });
     expect(projectResult(op!, result)).toEqual({
       sent: { n: 3, duplicate: false, __typename: 'IngestResult', errors: [{ path: 'series[0].values[1]', kind: 'NOT_FINITE' }] },
@@ -33,7 +43,15 @@ describe('isPlainTelemetryBatch', () => {
   const series = { agentId: 'a', metric: 'm', timestamps: [1, 2], values: [0.5, 1] };
 
   it('accepts well-typed batches', () => {
-    expect(isPlainTelemetryBatch({ environment: 'e', batchId: 'x', series: [series], heartbeats: [{ agentId: 'a', intervalSeconds: 10, labels: [{ name: 'n', value: 'v' }] }], samples: [{ agentId: 'a', metric: 'm', value: 1, timestamp: null }] })).toBe(true);
+    expect(
+      isPlainTelemetryBatch({
+        environment: 'e',
+        batchId: 'x',
+        series: [series],
+        heartbeats: [{ agentId: 'a', intervalSeconds: 10, labels: [{ name: 'n', value: 'v' }] }],
+        samples: [{ agentId: 'a', metric: 'm', value: 1, timestamp: null }],
+      }),
+    ).toBe(true);
     expect(isPlainTelemetryBatch({ environment: 'e', series: null })).toBe(true);
   });
 

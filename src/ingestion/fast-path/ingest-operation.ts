@@ -53,7 +53,13 @@ function recognise(query: string): IngestOperation | null {
   if (operation.operation !== 'mutation' || operation.directives?.length || operation.variableDefinitions?.length !== 1) return null;
   const definition = operation.variableDefinitions[0];
   const type = definition.type;
-  if (definition.defaultValue || definition.directives?.length || type.kind !== Kind.NON_NULL_TYPE || type.type.kind !== Kind.NAMED_TYPE || type.type.name.value !== 'TelemetryBatchInput') {
+  if (
+    definition.defaultValue ||
+    definition.directives?.length ||
+    type.kind !== Kind.NON_NULL_TYPE ||
+    type.type.kind !== Kind.NAMED_TYPE ||
+    type.type.name.value !== 'TelemetryBatchInput'
+  ) {
     return null;
   }
   const field = onlyField(operation.selectionSet);

@@ -88,7 +88,7 @@ describe('BitWriter / BitReader', () => {
     }
   });
 
-  it('writes 64-bit two\'s complement values and reads them back as signed integers', () => {
+  it("writes 64-bit two's complement values and reads them back as signed integers", () => {
     const values = [0, 1, -1, 2 ** 32, -(2 ** 32), 2 ** 32 + 5, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, -0x80000000, 0x7fffffff];
     const w = new BitWriter();
     w.writeBit(1); // misalign everything
@@ -104,7 +104,7 @@ describe('BitWriter / BitReader', () => {
     expect(Array.from(ones.finish())).toEqual(new Array(8).fill(0xff));
   });
 
-  it('reads two\'s complement fields of 1..32 bits', () => {
+  it("reads two's complement fields of 1..32 bits", () => {
     const w = new BitWriter();
     for (let n = 1; n <= 32; n++) {
       w.writeBits(-1, n);

@@ -1,13 +1,5 @@
 import { seededRandom } from '../../../test/support/seeded-random';
-import {
-  ChunkAppender,
-  ChunkAppenderOptions,
-  ChunkIterator,
-  decodeChunk,
-  encodeChunk,
-  MAX_CHUNK_BYTES,
-  MAX_CHUNK_SAMPLES,
-} from './gorilla-chunk';
+import { ChunkAppender, ChunkAppenderOptions, ChunkIterator, decodeChunk, encodeChunk, MAX_CHUNK_BYTES, MAX_CHUNK_SAMPLES } from './gorilla-chunk';
 
 const UNLIMITED: ChunkAppenderOptions = { maxSamples: Infinity, maxBytes: Infinity };
 const HOUR = 3_600_000;
@@ -60,9 +52,12 @@ function roundTrip(timestamps: ArrayLike<number>, values: ArrayLike<number>, opt
     ['ChunkIterator', iteratedT, iteratedV],
   ] as const) {
     if (!sameBits(t, expectedT) || !sameBits(v, expectedV)) {
-      const differs = (k: number) => !sameBits(t.subarray(k, k + 1), expectedT.subarray(k, k + 1)) || !sameBits(v.subarray(k, k + 1), expectedV.subarray(k, k + 1));
+      const differs = (k: number) =>
+        !sameBits(t.subarray(k, k + 1), expectedT.subarray(k, k + 1)) || !sameBits(v.subarray(k, k + 1), expectedV.subarray(k, k + 1));
       const i = expectedT.findIndex((_, k) => differs(k));
-      throw new Error(`${how}: ${t.length} of ${expectedT.length} samples, first difference at ${i}: (${t[i]}, ${v[i]}) instead of (${expectedT[i]}, ${expectedV[i]})`);
+      throw new Error(
+        `${how}: ${t.length} of ${expectedT.length} samples, first difference at ${i}: (${t[i]}, ${v[i]}) instead of (${expectedT[i]}, ${expectedV[i]})`,
+      );
     }
   }
   return bytes;
@@ -192,7 +187,13 @@ describe('ChunkAppender / ChunkIterator', () => {
   });
 
   it('keeps the bit pattern of NaNs, payload included', () => {
-    const nans = [fromBits(0x7ff80000, 0), fromBits(0xfff80000, 0), fromBits(0x7ff00000, 1), fromBits(0x7fffffff, 0xffffffff), fromBits(0x7ff12345, 0x6789abcd)];
+    const nans = [
+      fromBits(0x7ff80000, 0),
+      fromBits(0xfff80000, 0),
+      fromBits(0x7ff00000, 1),
+      fromBits(0x7fffffff, 0xffffffff),
+      fromBits(0x7ff12345, 0x6789abcd),
+    ];
     expect(nans.every(Number.isNaN)).toBe(true);
     roundTrip(regular(nans.length, 10_000), nans);
     roundTrip(regular(nans.length + 2, 10_000), [1.5, ...nans, 1.5]);
@@ -217,10 +218,24 @@ describe('ChunkAppender / ChunkIterator', () => {
   it('handles irregular timestamps: jitter, hours of silence, duplicates, negative epochs, huge spans', () => {
     const random = seededRandom(3);
     const jittered = regular(300, 10_000, 2_000, random);
-    roundTrip(jittered, jittered.map((_, i) => i % 7));
+    roundTrip(
+      jittered,
+      jittered.map((_, i) => i % 7),
+    );
 
-    const gaps = [NOW, NOW + 10_000, NOW + 20_000, NOW + 20_000 + 6 * HOUR, NOW + 30_000 + 6 * HOUR, NOW + 30_000 + 60 * 24 * HOUR, NOW + 40_000 + 60 * 24 * HOUR];
-    roundTrip(gaps, gaps.map((_, i) => i * 1.5));
+    const gaps = [
+      NOW,
+      NOW + 10_000,
+      NOW + 20_000,
+      NOW + 20_000 + 6 * HOUR,
+      NOW + 30_000 + 6 * HOUR,
+      NOW + 30_000 + 60 * 24 * HOUR,
+      NOW + 40_000 + 60 * 24 * HOUR,
+    ];
+    roundTrip(
+      gaps,
+      gaps.map((_, i) => i * 1.5),
+    );
 
     roundTrip([NOW, NOW, NOW, NOW + 1, NOW + 1, NOW + 10_000, NOW + 10_000], [1, 2, 3, 4, 5, 6, 7]);
     roundTrip([-NOW, -NOW + 10_000, -1, 0, 1, NOW], [1, 2, 3, 4, 5, 6]);
@@ -382,7 +397,10 @@ describe('ChunkAppender / ChunkIterator', () => {
   it('throws a RangeError for truncated or corrupt chunks', () => {
     const random = seededRandom(9);
     const timestamps = regular(30, 10_000, 30, random);
-    const bytes = encodeChunk(timestamps, timestamps.map((_, i) => (i < 20 ? Math.round(random() * 1000) / 10 : random())));
+    const bytes = encodeChunk(
+      timestamps,
+      timestamps.map((_, i) => (i < 20 ? Math.round(random() * 1000) / 10 : random())),
+    );
     for (let length = 0; length < bytes.length; length++) {
       expect(() => decodeChunk(bytes.subarray(0, length))).toThrow(RangeError);
     }

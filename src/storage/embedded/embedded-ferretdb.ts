@@ -69,10 +69,7 @@ export async function ensureFerretDbBinary(root = projectRoot(), log: (message: 
 }
 
 /** Copies FerretDB's module source out of the Go module cache and applies ID_LOOKUP_PATCH; returns the copy's path. */
-async function patchedFerretDbSource(
-  buildDir: string,
-  go: (args: string[]) => Promise<{ stdout: string }>,
-): Promise<string> {
+async function patchedFerretDbSource(buildDir: string, go: (args: string[]) => Promise<{ stdout: string }>): Promise<string> {
   const { stdout } = await go(['mod', 'download', '-json', FERRETDB_MODULE]);
   const moduleDir = (JSON.parse(stdout) as { Dir: string }).Dir;
   const copy = join(buildDir, 'FerretDB');
@@ -102,10 +99,7 @@ export interface RunningDatabase {
  * Starts FerretDB on a free loopback port with its SQLite files under dataDir.
  * The child exits when our stdin pipe closes, so it dies with this process.
  */
-export async function startEmbeddedFerretDb(
-  dataDir: string,
-  log: (message: string) => void = () => {},
-): Promise<RunningDatabase> {
+export async function startEmbeddedFerretDb(dataDir: string, log: (message: string) => void = () => {}): Promise<RunningDatabase> {
   const binary = await ensureFerretDbBinary(projectRoot(), log);
   const dir = resolve(dataDir, 'ferretdb');
   mkdirSync(dir, { recursive: true });

@@ -9,7 +9,10 @@ export class AgentEventRepository {
 
   async insertMany(events: AgentEventDoc[]): Promise<void> {
     if (events.length === 0) return;
-    await this.model.collection.insertMany(events.map((e) => ({ ...e })), { ordered: false });
+    await this.model.collection.insertMany(
+      events.map((e) => ({ ...e })),
+      { ordered: false },
+    );
   }
 
   /** The events of one agent within [from, to], preceded by the last one before `from` (the status at `from`). */

@@ -52,7 +52,10 @@ export class AgentStateRepository implements OnModuleInit {
   /** Every logged entry, oldest generation first. */
   async *loggedHeartbeats(): AsyncIterable<HeartbeatLogEntry> {
     for (const generation of await this.logGenerations()) {
-      const cursor = this.connection.collection(LOG_PREFIX + generation).find({}, { projection: { _id: 0, entries: 1 } }).sort({ receivedAt: 1 });
+      const cursor = this.connection
+        .collection(LOG_PREFIX + generation)
+        .find({}, { projection: { _id: 0, entries: 1 } })
+        .sort({ receivedAt: 1 });
       for await (const doc of cursor) yield* fromBlob(doc.entries) as HeartbeatLogEntry[];
     }
   }

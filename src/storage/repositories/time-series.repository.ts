@@ -45,7 +45,11 @@ export class TimeSeriesRepository {
 
   /** The generation's group blobs in the order they were written. */
   async readWal(generation: number): Promise<Buffer[]> {
-    const docs = await this.connection.collection(WAL_PREFIX + generation).find({}).sort({ _id: 1 }).toArray();
+    const docs = await this.connection
+      .collection(WAL_PREFIX + generation)
+      .find({})
+      .sort({ _id: 1 })
+      .toArray();
     return docs.map((doc) => Buffer.from((doc.data as mongo.Binary).buffer));
   }
 
@@ -80,7 +84,10 @@ export class TimeSeriesRepository {
     if (ids.length === 0) return;
     await Promise.all(
       [...groupBy(ids, tierOfId)].map(([tier, group]) =>
-        this.connection.collection(partsCollection(tier)).bulkWrite(group.map((id) => ({ deleteOne: { filter: { _id: id as never } } })), { ordered: false }),
+        this.connection.collection(partsCollection(tier)).bulkWrite(
+          group.map((id) => ({ deleteOne: { filter: { _id: id as never } } })),
+          { ordered: false },
+        ),
       ),
     );
   }
@@ -113,7 +120,10 @@ export class TimeSeriesRepository {
 
   async deleteManifests(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.connection.collection(MANIFESTS).bulkWrite(ids.map((id) => ({ deleteOne: { filter: { _id: id as never } } })), { ordered: false });
+    await this.connection.collection(MANIFESTS).bulkWrite(
+      ids.map((id) => ({ deleteOne: { filter: { _id: id as never } } })),
+      { ordered: false },
+    );
   }
 
   async saveLedger(generation: number, at: Date, entries: LedgerEntry[]): Promise<void> {
@@ -124,7 +134,10 @@ export class TimeSeriesRepository {
   }
 
   async loadLedger(since: Date): Promise<{ at: Date; entries: LedgerEntry[] }[]> {
-    const docs = await this.connection.collection(LEDGER).find({ at: { $gte: since } }).toArray();
+    const docs = await this.connection
+      .collection(LEDGER)
+      .find({ at: { $gte: since } })
+      .toArray();
     return docs.map((doc) => ({ at: doc.at as Date, entries: JSON.parse(Buffer.from((doc.entries as mongo.Binary).buffer).toString('utf8')) }));
   }
 

@@ -43,7 +43,14 @@ describe('PartCatalog', () => {
     it('starts a new manifest when the period has none', () => {
       const catalog = new PartCatalog();
       const m = catalog.withParts(TIERS['1m'], 'prod', 'cpu', D, [part('p1'), part('p2')]);
-      expect(m).toEqual({ id: manifestId('1m', 'prod', 'cpu', D), tier: '1m', environment: 'prod', metric: 'cpu', periodStart: D, parts: [part('p1'), part('p2')] });
+      expect(m).toEqual({
+        id: manifestId('1m', 'prod', 'cpu', D),
+        tier: '1m',
+        environment: 'prod',
+        metric: 'cpu',
+        periodStart: D,
+        parts: [part('p1'), part('p2')],
+      });
     });
 
     it('adds new parts after the listed ones', () => {
@@ -141,8 +148,16 @@ describe('PartCatalog', () => {
       const catalog = new PartCatalog();
       const span = { from: D, to: D + 10 * MINUTE };
       catalog.load([
-        manifest('raw', D, [part('raw-g4', { ...span, generation: 4 }), part('raw-g5', { ...span, generation: 5 }), part('raw-g6', { ...span, generation: 6 })]),
-        manifest('1m', D, [part('1m-g4', { ...span, generation: 4 }), part('1m-g5', { ...span, generation: 5 }), part('1m-derived', { ...span, generation: -1 })]),
+        manifest('raw', D, [
+          part('raw-g4', { ...span, generation: 4 }),
+          part('raw-g5', { ...span, generation: 5 }),
+          part('raw-g6', { ...span, generation: 6 }),
+        ]),
+        manifest('1m', D, [
+          part('1m-g4', { ...span, generation: 4 }),
+          part('1m-g5', { ...span, generation: 5 }),
+          part('1m-derived', { ...span, generation: -1 }),
+        ]),
         manifest('1h', D, [part('1h-derived', { from: D, to: D, generation: -1 })]),
       ]);
       const inMemory = new Set([5, 6]);
@@ -192,7 +207,12 @@ describe('PartCatalog', () => {
           part('after', { from: D + 45 * MINUTE, to: D + 50 * MINUTE }),
         ]),
       );
-      expect(ids(catalog.partsFor(TIERS.raw, 'prod', 'cpu', D + 10 * MINUTE, D + 20 * MINUTE, NONE))).toEqual(['across', 'ends-at-from', 'inside', 'starts-before-to']);
+      expect(ids(catalog.partsFor(TIERS.raw, 'prod', 'cpu', D + 10 * MINUTE, D + 20 * MINUTE, NONE))).toEqual([
+        'across',
+        'ends-at-from',
+        'inside',
+        'starts-before-to',
+      ]);
     });
 
     it('keeps rollup parts whose last bucket starts at or after from, and drops those well before it', () => {
@@ -241,7 +261,10 @@ describe('PartCatalog', () => {
             const tiersRead: TierName[] = tierName === 'raw' ? ['raw'] : (['1m', '1h', '1d'] as TierName[]).slice(0, ['1m', '1h', '1d'].indexOf(tierName) + 1);
             // A part is needed when a sample or bucket start of it may lie in [from, to).
             const expected = listed
-              .filter(({ tier: t, part: p }) => tiersRead.includes(t) && (t === tierName || !p.rolledUp) && !inMemory.has(p.generation) && p.from < to && p.to >= from)
+              .filter(
+                ({ tier: t, part: p }) =>
+                  tiersRead.includes(t) && (t === tierName || !p.rolledUp) && !inMemory.has(p.generation) && p.from < to && p.to >= from,
+              )
               .map(({ part: p }) => p.id);
             const got = ids(catalog.partsFor(tier, 'prod', 'cpu', from, to, inMemory));
             // Every needed part is read; anything more may only be a part that ends within one bucket before from.

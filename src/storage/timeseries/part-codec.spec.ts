@@ -27,7 +27,14 @@ describe('encodePart / decodePart', () => {
     const series: PartSeries[] = [
       { agentId: 'a1', labels: [{ name: 'host', value: 'web-1' }], payload: Uint8Array.from([1, 2, 3]) },
       { agentId: 'a2', labels: [], payload: new Uint8Array(0) },
-      { agentId: 'ägent-ü-☃', labels: [{ name: 'zone', value: 'eu "west" \\ 1' }, { name: 'k', value: '' }], payload: Uint8Array.from([255, 0, 128]) },
+      {
+        agentId: 'ägent-ü-☃',
+        labels: [
+          { name: 'zone', value: 'eu "west" \\ 1' },
+          { name: 'k', value: '' },
+        ],
+        payload: Uint8Array.from([255, 0, 128]),
+      },
     ];
     expect(plain(decodePart(encodePart(series)))).toEqual(plain(series));
   });

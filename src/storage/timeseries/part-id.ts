@@ -28,4 +28,8 @@ export const pageIds = (part: { id: string; pages: number }): string[] => Array.
 /** The tier of a manifest, part or page id. */
 export const tierOfId = (id: string): TierName => id.slice(0, id.indexOf('|')) as TierName;
 
-const digest = (ids: string[]) => createHash('sha256').update([...ids].sort().join('\n')).digest('base64url').slice(0, 16);
+const digest = (ids: string[]) =>
+  createHash('sha256')
+    .update([...ids].sort().join('\n'))
+    .digest('base64url')
+    .slice(0, 16);

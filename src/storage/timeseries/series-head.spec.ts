@@ -234,10 +234,28 @@ describe('Head', () => {
     expect(head.generation).toBe(3);
     expect(head.bytes).toBe(0);
     expect(head.samples).toBe(0);
-    head.append('prod', series('a1', 'cpu', [[H + 1, 1], [H + 2, 2]]));
+    head.append(
+      'prod',
+      series('a1', 'cpu', [
+        [H + 1, 1],
+        [H + 2, 2],
+      ]),
+    );
     head.append('prod', series('a2', 'cpu', [[H + 1, 5]]));
-    head.append('prod', series('a1', 'cpu', [[H + 3, 3], [H + 1, 0]]));
-    head.append('staging', series('a1', 'mem', [[H + HOUR, 7], [H + HOUR + 1, 8.5]]));
+    head.append(
+      'prod',
+      series('a1', 'cpu', [
+        [H + 3, 3],
+        [H + 1, 0],
+      ]),
+    );
+    head.append(
+      'staging',
+      series('a1', 'mem', [
+        [H + HOUR, 7],
+        [H + HOUR + 1, 8.5],
+      ]),
+    );
     expect(head.samples).toBe(7);
     const all = [...head.series.values()];
     expect(all).toHaveLength(3);
@@ -329,7 +347,18 @@ describe('Head', () => {
     expect(s.labels).toEqual([{ name: 'host', value: 'one' }]);
     head.append('prod', series('a1', 'cpu', [[H + 1, 1]], []));
     expect(s.labels).toEqual([{ name: 'host', value: 'one' }]);
-    head.append('prod', series('a1', 'cpu', [[H + 2, 1]], [{ name: 'host', value: 'two' }, { name: 'zone', value: 'eu' }]));
+    head.append(
+      'prod',
+      series(
+        'a1',
+        'cpu',
+        [[H + 2, 1]],
+        [
+          { name: 'host', value: 'two' },
+          { name: 'zone', value: 'eu' },
+        ],
+      ),
+    );
     expect(head.seriesOf('prod', 'cpu')[0].labels).toEqual([
       { name: 'host', value: 'two' },
       { name: 'zone', value: 'eu' },

@@ -101,7 +101,11 @@ export class TierMaintenance implements OnModuleInit {
       return;
     }
     const all = await this.readSeries(manifest.parts);
-    const compacted = { ...base, ...span([...all.values()]), id: partId(tier.name, base.environment, base.metric, manifest.periodStart, { compactionOf: manifest.parts.map((p) => p.id) }) };
+    const compacted = {
+      ...base,
+      ...span([...all.values()]),
+      id: partId(tier.name, base.environment, base.metric, manifest.periodStart, { compactionOf: manifest.parts.map((p) => p.id) }),
+    };
     const series = [...all.entries()].map(([agentId, { labels, buckets }]) => toPartSeries({ agentId, labels, buckets }));
     const written = await this.parts.writeDetached({ ...compacted, generation: -1, tier, periodStart: manifest.periodStart, series });
     await this.parts.saveManifests([{ ...manifest, parts: [{ ...written, rolledUp: true }] }]);
@@ -147,4 +151,8 @@ function span(series: { buckets: RollupBucket[] }[]): { from: number; to: number
   return { from, to, samples };
 }
 
-const toPartSeries = (s: { agentId: string; labels: PartSeries['labels']; buckets: RollupBucket[] }): PartSeries => ({ agentId: s.agentId, labels: s.labels, payload: encodeBuckets(s.buckets) });
+const toPartSeries = (s: { agentId: string; labels: PartSeries['labels']; buckets: RollupBucket[] }): PartSeries => ({
+  agentId: s.agentId,
+  labels: s.labels,
+  payload: encodeBuckets(s.buckets),
+});

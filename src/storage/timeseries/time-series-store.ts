@@ -68,7 +68,10 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
     }
     this.scheduler.addInterval(
       'time-series-checkpoint',
-      setInterval(() => void this.checkpoint().catch((error: Error) => this.logger.warn(`Checkpoint failed, will retry: ${error.message}`)), this.config.CHECKPOINT_INTERVAL_SECONDS * 1000),
+      setInterval(
+        () => void this.checkpoint().catch((error: Error) => this.logger.warn(`Checkpoint failed, will retry: ${error.message}`)),
+        this.config.CHECKPOINT_INTERVAL_SECONDS * 1000,
+      ),
     );
   }
 
@@ -138,7 +141,12 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   private async replay(number: number): Promise<Generation> {
-    const generation: Generation = { number, head: new Head(number), sequence: 0, wal: new GroupCommit<WalEntry>(() => Promise.reject(new Error('replayed generations take no appends'))) };
+    const generation: Generation = {
+      number,
+      head: new Head(number),
+      sequence: 0,
+      wal: new GroupCommit<WalEntry>(() => Promise.reject(new Error('replayed generations take no appends'))),
+    };
     const blobs = await this.repository.readWal(number);
     for (const blob of blobs) this.apply(generation.head, decodeWalGroup(blob), this.clock.now());
     generation.sequence = blobs.length;
@@ -214,7 +222,14 @@ function partsOf(generation: number, series: SeriesHead[]): NewPart[] {
     const common = { generation, environment, metric, periodStart: period, from: group.from, samples: group.samples };
     return [
       { ...common, id: partId('raw', environment, metric, period, { checkpoint: generation }), tier: TIERS.raw, to: group.to, series: group.raw },
-      { ...common, id: partId('1m', environment, metric, period, { checkpoint: generation }), tier: TIERS['1m'], from: bucketStart(group.from, MINUTE), to: bucketStart(group.to, MINUTE), series: group.minutes },
+      {
+        ...common,
+        id: partId('1m', environment, metric, period, { checkpoint: generation }),
+        tier: TIERS['1m'],
+        from: bucketStart(group.from, MINUTE),
+        to: bucketStart(group.to, MINUTE),
+        series: group.minutes,
+      },
     ];
   });
 }

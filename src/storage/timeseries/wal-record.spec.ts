@@ -10,7 +10,13 @@ const plain = (entries: WalEntry[]) =>
     environment: e.environment,
     batchId: e.batchId,
     result: e.result,
-    series: e.series.map((s) => ({ agentId: s.agentId, metric: s.metric, labels: s.labels, timestamps: Array.from(s.timestamps), values: Array.from(s.values) })),
+    series: e.series.map((s) => ({
+      agentId: s.agentId,
+      metric: s.metric,
+      labels: s.labels,
+      timestamps: Array.from(s.timestamps),
+      values: Array.from(s.values),
+    })),
   }));
 
 function samples(agentId: string, metric: string, timestamps: number[], values: number[], labels: SeriesSamples['labels'] = []): SeriesSamples {
@@ -34,7 +40,16 @@ describe('encodeWalGroup / decodeWalGroup', () => {
         result: result(3),
         series: [
           samples('a1', 'cpu', [T0, T0 + 10_000, T0 + 20_000], [0.5, 0.75, 12], [{ name: 'host', value: 'web-1' }]),
-          samples('a2', 'cpu', [T0 + 1], [-1e-9], [{ name: 'host', value: 'web-2' }, { name: 'zone', value: 'eu-west' }]),
+          samples(
+            'a2',
+            'cpu',
+            [T0 + 1],
+            [-1e-9],
+            [
+              { name: 'host', value: 'web-2' },
+              { name: 'zone', value: 'eu-west' },
+            ],
+          ),
         ],
       },
       {
@@ -90,7 +105,7 @@ describe('encodeWalGroup / decodeWalGroup', () => {
     expect(entry.batchId).toBe('b');
   });
 
-  it('leaves the caller\'s columns as they were', () => {
+  it("leaves the caller's columns as they were", () => {
     const timestamps = [T0 + 2, T0 + 1];
     const values = [2, 1];
     encodeWalGroup([{ environment: 'prod', series: [samples('a', 'cpu', timestamps, values)] }]);

@@ -13,7 +13,10 @@ describe('GroupCommit', () => {
     const second = [log.append(3), log.append(4), log.append(5)];
     release();
     await Promise.all([...first, ...second]);
-    expect(writes).toEqual([[1, 2], [3, 4, 5]]);
+    expect(writes).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
   });
 
   it('fails every caller of a failed write and goes on with the next', async () => {
