@@ -314,7 +314,7 @@ async function main(): Promise<void> {
     if (database !== undefined) {
       await database.stop();
     } else {
-      const connection = await createConnection(uri as string, { dbName }).asPromise();
+      const connection = await createConnection(uri, { dbName }).asPromise();
       await connection.dropDatabase();
       await connection.close();
     }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection, mongo } from 'mongoose';
-import { Manifest } from '../timeseries/part-catalog';
+import { Manifest, PartEntry } from '../timeseries/part-catalog';
 import { tierOfId } from '../timeseries/part-id';
 import { collectionGenerations } from '../wal/group-commit';
 import { LedgerEntry } from '../timeseries/ingest-records';
@@ -19,6 +19,21 @@ export interface PartDoc {
   from: Date;
   to: Date;
   data: Buffer;
+}
+
+interface ManifestDoc {
+  _id: string;
+  tier: Manifest['tier'];
+  environment: string;
+  metric: string;
+  periodStart: Date;
+  parts: string;
+}
+
+interface LedgerDoc {
+  _id: string;
+  at: Date;
+  entries: mongo.Binary;
 }
 
 /**
@@ -93,14 +108,14 @@ export class TimeSeriesRepository {
   }
 
   async loadManifests(): Promise<Manifest[]> {
-    const docs = await this.connection.collection(MANIFESTS).find({}).toArray();
+    const docs = await this.connection.collection(MANIFESTS).find<ManifestDoc>({}).toArray();
     return docs.map((doc) => ({
       id: String(doc._id),
       tier: doc.tier,
       environment: doc.environment,
       metric: doc.metric,
-      periodStart: (doc.periodStart as Date).getTime(),
-      parts: JSON.parse(doc.parts as string),
+      periodStart: doc.periodStart.getTime(),
+      parts: JSON.parse(doc.parts) as PartEntry[],
     }));
   }
 
@@ -136,9 +151,9 @@ export class TimeSeriesRepository {
   async loadLedger(since: Date): Promise<{ at: Date; entries: LedgerEntry[] }[]> {
     const docs = await this.connection
       .collection(LEDGER)
-      .find({ at: { $gte: since } })
+      .find<LedgerDoc>({ at: { $gte: since } })
       .toArray();
-    return docs.map((doc) => ({ at: doc.at as Date, entries: JSON.parse(Buffer.from((doc.entries as mongo.Binary).buffer).toString('utf8')) }));
+    return docs.map((doc) => ({ at: doc.at, entries: JSON.parse(Buffer.from(doc.entries.buffer).toString('utf8')) as LedgerEntry[] }));
   }
 
   async deleteLedgerBefore(cutoff: Date): Promise<number> {

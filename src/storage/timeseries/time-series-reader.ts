@@ -92,7 +92,7 @@ class StepBuckets {
 
   private bucketsOf(agentId: string): Map<number, RollupBucket> {
     let buckets = this.byAgent.get(agentId);
-    if (buckets === undefined) this.byAgent.set(agentId, (buckets = new Map()));
+    if (buckets === undefined) this.byAgent.set(agentId, (buckets = new Map<number, RollupBucket>()));
     return buckets;
   }
 
