@@ -42,7 +42,10 @@ const PARTITION_END_MS = PARTITION_START_MS + 5 * 60_000;
 const PARTITION_AFTERMATH_MS = 10 * 60_000;
 
 /** Settings under test: the defaults, overridable with CLASSIFIER_SETTINGS='{"k":5}'. */
-const SETTINGS: ClassifierSettings = { ...DEFAULT_CLASSIFIER_SETTINGS, ...JSON.parse(process.env.CLASSIFIER_SETTINGS ?? '{}') };
+const SETTINGS: ClassifierSettings = {
+  ...DEFAULT_CLASSIFIER_SETTINGS,
+  ...(JSON.parse(process.env.CLASSIFIER_SETTINGS ?? '{}') as Partial<ClassifierSettings>),
+};
 
 const random = seededRandom(SEED);
 const uniform = (low: number, high: number) => low + (high - low) * random();
@@ -114,8 +117,8 @@ const crashAt = new Float64Array(AGENTS).fill(Infinity);
 const holdUntil = new Float64Array(AGENTS);
 const lastArrivalAt = new Float64Array(AGENTS).fill(-Infinity);
 const flapStart = new Float64Array(AGENTS).fill(Infinity);
-const flapOutages: Array<Array<[number, number]>> = new Array(AGENTS);
-const agents: Array<SimAgent | undefined> = new Array(AGENTS);
+const flapOutages = new Array<Array<[number, number]>>(AGENTS);
+const agents = new Array<SimAgent | undefined>(AGENTS);
 const registered: SimAgent[] = [];
 
 for (let i = 0; i < AGENTS; i++) {

@@ -187,8 +187,9 @@ class Inspector {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
   private constructor(private readonly socket: WebSocket) {
+    // Text frames with the default binaryType arrive as one Buffer.
     socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
+      const message = JSON.parse((data as Buffer).toString('utf8')) as { id?: number; result?: unknown; error?: { message: string } };
       const waiter = message.id === undefined ? undefined : this.pending.get(message.id);
       if (waiter === undefined) return;
       this.pending.delete(message.id as number);

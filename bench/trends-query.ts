@@ -315,7 +315,7 @@ async function main(): Promise<void> {
     if (database !== undefined) {
       await database.stop();
     } else {
-      const connection = await createConnection(uri as string, { dbName }).asPromise();
+      const connection = await createConnection(uri, { dbName }).asPromise();
       await connection.dropDatabase();
       await connection.close();
     }
@@ -412,16 +412,14 @@ async function main(): Promise<void> {
       for (let i = 0; i < P.layerRuns; i++) {
         let started = performance.now();
         const series = app.get(SeriesCatalog).seriesOf(args.environment, args.metric);
-        await app
-          .get(TimeSeriesReader)
-          .buckets({
-            environment: args.environment,
-            metric: args.metric,
-            from: args.from.getTime(),
-            to: args.to.getTime(),
-            stepMs: args.stepSeconds * 1000,
-            series,
-          });
+        await app.get(TimeSeriesReader).buckets({
+          environment: args.environment,
+          metric: args.metric,
+          from: args.from.getTime(),
+          to: args.to.getTime(),
+          stepMs: args.stepSeconds * 1000,
+          series,
+        });
         readMs.push(performance.now() - started);
         started = performance.now();
         await app.get(TrendsService).trends(args);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Type } from '@nestjs/common';
 import { ENTRY_PROVIDER_WATERMARK } from '@nestjs/common/constants';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
@@ -31,14 +32,14 @@ async function emitSchema(): Promise<void> {
 }
 
 /** Every class provided by the given modules (and the modules they import) that @Resolver() marked as an entry provider. */
-function resolversOf(modules: unknown[]): Function[] {
-  const found = new Set<Function>();
+function resolversOf(modules: unknown[]): Type[] {
+  const found = new Set<Type>();
   const seen = new Set<unknown>();
   const visit = (module: unknown) => {
     if (seen.has(module)) return;
     seen.add(module);
     for (const provider of (Reflect.getMetadata('providers', module as object) ?? []) as unknown[]) {
-      if (typeof provider === 'function' && Reflect.getMetadata(ENTRY_PROVIDER_WATERMARK, provider) === true) found.add(provider);
+      if (typeof provider === 'function' && Reflect.getMetadata(ENTRY_PROVIDER_WATERMARK, provider) === true) found.add(provider as Type);
     }
     for (const imported of (Reflect.getMetadata('imports', module as object) ?? []) as unknown[]) visit(imported);
   };

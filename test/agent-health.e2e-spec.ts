@@ -83,7 +83,7 @@ describe('agent lifecycle: SUSPECT, DOWN, alert, uptime, recovery', () => {
     expect((await health.next()).data?.agentHealthChanged).toMatchObject({
       previousStatus: 'DOWN',
       status: 'HEALTHY',
-      reason: expect.stringMatching(/^heartbeats resumed after \d+s silence/),
+      reason: expect.stringMatching(/^heartbeats resumed after \d+s silence/) as jest.AsymmetricMatcher,
     });
     expect((await alerts.next()).data?.alertEvents).toMatchObject({ alertId: fired?.alertId, state: 'RESOLVED' });
 

@@ -102,7 +102,7 @@ function buildPool(kind: Kind, samples: number, seed: number): Walk[] {
   const pool: Walk[] = [];
   const length = WINDOWS_PER_WALK * samples;
   for (let w = 0; w < WALKS_PER_POOL; w++) {
-    const values: string[] = new Array(length);
+    const values = new Array<string>(length);
     if (kind === 'gauge-percent') {
       // A level, a slow periodic swing (closing over the walk) and noise, 0..100, one decimal.
       const level = 10 + rnd() * 60;

@@ -82,7 +82,7 @@ function checkAnswer(status: number, text: string, expectedSamples: number): Out
     errors?: { extensions?: { code?: string } }[];
   };
   try {
-    answer = JSON.parse(text);
+    answer = JSON.parse(text) as typeof answer;
   } catch {
     return { ok: false, reason: `http-${status}`, accepted: 0, answer: text.slice(0, 2000) };
   }

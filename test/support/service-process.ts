@@ -20,7 +20,7 @@ export function ensureBuilt(log: (message: string) => void = () => undefined): b
     execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; status?: number };
-    throw new Error(`npm run build failed (exit ${e.status}); fix the build or run it yourself:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    throw new Error(`npm run build failed (exit ${e.status}); fix the build or run it yourself:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: error });
   }
   if (!existsSync(SERVICE_MAIN)) throw new Error(`npm run build did not produce ${SERVICE_MAIN}`);
   return true;

@@ -118,7 +118,7 @@ export class TestApp {
   }
 
   async stop(options: { keepDatabase?: boolean } = {}): Promise<void> {
-    await Promise.all(this.sockets.map((s) => s.dispose()));
+    await Promise.all(this.sockets.map((s) => Promise.resolve(s.dispose())));
     const uri = this.get(AppConfig).MONGODB_URI;
     await this.app.close();
     if (options.keepDatabase || uri === undefined) return;

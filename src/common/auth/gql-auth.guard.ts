@@ -2,7 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { Forbidden } from './auth.errors';
-import { Permission, Principal } from './principal';
+import { GqlContext } from './gql-context';
+import { Permission } from './principal';
 import { PERMISSION_KEY } from './requires.decorator';
 import { TokenVerifier } from './token-verifier';
 
@@ -22,7 +23,7 @@ export class GqlAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType<GqlContextType>() !== 'graphql') return true;
     const gql = GqlExecutionContext.create(context);
-    const request: { headers: { authorization?: unknown }; user?: Principal } = gql.getContext().req;
+    const request = gql.getContext<GqlContext>().req;
     const principal = this.verifier.principal(request.headers.authorization);
     request.user = principal;
 

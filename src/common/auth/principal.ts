@@ -56,7 +56,7 @@ export function parseClaims(payload: unknown): TokenClaims | string {
     sub: p.sub,
     roles: p.roles as Role[],
     environments: p.environments,
-    agentIds: p.agentIds as string[] | undefined,
+    agentIds: p.agentIds,
   };
 }
 

@@ -13,11 +13,11 @@ export class ComplexityPlugin implements ApolloServerPlugin {
     private readonly config: AppConfig,
   ) {}
 
-  async requestDidStart(): Promise<GraphQLRequestListener<object>> {
+  requestDidStart(): Promise<GraphQLRequestListener<object>> {
     const { schema } = this.schemaHost;
     const maxCost = this.config.GRAPHQL_MAX_COST;
-    return {
-      async didResolveOperation({ request, document }) {
+    return Promise.resolve({
+      didResolveOperation({ request, document }) {
         let cost: number;
         try {
           cost = getComplexity({
@@ -29,14 +29,17 @@ export class ComplexityPlugin implements ApolloServerPlugin {
           });
         } catch {
           // Variables that do not coerce: execution refuses them with BAD_USER_INPUT and their path.
-          return;
+          return Promise.resolve();
         }
         if (cost > maxCost) {
-          throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; request fewer items or fields`, {
-            extensions: { code: 'BAD_USER_INPUT' },
-          });
+          return Promise.reject(
+            new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; request fewer items or fields`, {
+              extensions: { code: 'BAD_USER_INPUT' },
+            }),
+          );
         }
+        return Promise.resolve();
       },
-    };
+    });
   }
 }

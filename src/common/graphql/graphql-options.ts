@@ -1,6 +1,6 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import depthLimit from 'graphql-depth-limit';
-import { DocumentNode, GraphQLFormattedError, GraphQLSchema, specifiedRules, validate } from 'graphql';
+import { DocumentNode, GraphQLFormattedError, GraphQLSchema, specifiedRules, validate, ValidationRule } from 'graphql';
 import { authenticateConnection, requestFromConnection } from '../auth/connection-auth';
 import { TokenVerifier } from '../auth/token-verifier';
 import { AppConfig } from '../config/app-config';
@@ -12,7 +12,8 @@ import { AppConfig } from '../config/app-config';
  * carry extensions.code.
  */
 export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): ApolloDriverConfig {
-  const depthRule = depthLimit(config.GRAPHQL_MAX_DEPTH);
+  // @types/graphql-depth-limit declares the rule as `any`.
+  const depthRule = depthLimit(config.GRAPHQL_MAX_DEPTH) as ValidationRule;
   return {
     autoSchemaFile: true,
     sortSchema: true,

@@ -19,7 +19,8 @@ export function onClose<T>(iterator: AsyncIterator<T>, cleanup: () => void): Asy
     },
     throw: async (error?: unknown) => {
       release();
-      return iterator.throw ? iterator.throw(error) : Promise.reject(error);
+      if (iterator.throw) return iterator.throw(error);
+      throw error;
     },
     [Symbol.asyncIterator]() {
       return this;

@@ -19,7 +19,7 @@ function createPubSub(config: AppConfig): PubSubEngine {
   return new RedisPubSub({
     connection: config.REDIS_URL,
     // Payloads cross Redis as JSON: turn the DateTime fields of published events back into Dates.
-    reviver: (key, value) => (DATE_FIELDS.has(key) && typeof value === 'string' ? new Date(value) : value),
+    reviver: (key: string, value: unknown) => (DATE_FIELDS.has(key) && typeof value === 'string' ? new Date(value) : value),
     connectionListener: (error) => {
       if (error) logger.warn(`Redis: ${error.message}`);
     },

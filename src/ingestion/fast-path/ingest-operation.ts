@@ -1,4 +1,4 @@
-import { FieldNode, Kind, OperationDefinitionNode, parse, SelectionSetNode } from 'graphql';
+import { FieldNode, Kind, OperationTypeNode, parse, SelectionSetNode } from 'graphql';
 import { IngestResult } from '../models/ingest-result.model';
 
 /** One field of the answer as the caller selected it: its response key and, for `errors`, the subfields. */
@@ -49,8 +49,8 @@ function recognise(query: string): IngestOperation | null {
     return null;
   }
   if (document.definitions.length !== 1 || document.definitions[0].kind !== Kind.OPERATION_DEFINITION) return null;
-  const operation = document.definitions[0] as OperationDefinitionNode;
-  if (operation.operation !== 'mutation' || operation.directives?.length || operation.variableDefinitions?.length !== 1) return null;
+  const operation = document.definitions[0];
+  if (operation.operation !== OperationTypeNode.MUTATION || operation.directives?.length || operation.variableDefinitions?.length !== 1) return null;
   const definition = operation.variableDefinitions[0];
   const type = definition.type;
   if (

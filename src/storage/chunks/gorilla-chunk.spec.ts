@@ -92,7 +92,7 @@ const ADVERSARIAL = [
   -Number.MAX_SAFE_INTEGER,
   2 ** 53,
   2 ** 60,
-  9007199254740.991, // m = MAX_SAFE_INTEGER at 3 decimals
+  Number.MAX_SAFE_INTEGER / 1000, // 9007199254740.991: m = MAX_SAFE_INTEGER at 3 decimals
   0.1 + 0.2,
   1 / 3,
   Math.PI,

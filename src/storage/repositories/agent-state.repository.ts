@@ -17,6 +17,15 @@ export interface AgentSnapshotShard {
   agents: object[];
 }
 
+/** A stored snapshot shard as the driver returns it (the mongoose schema is AgentSnapshotDoc). */
+interface AgentSnapshotRecord {
+  _id: string;
+  environment: string;
+  shard: number;
+  takenAt: Date;
+  agents: mongo.Binary;
+}
+
 const LOG_PREFIX = 'heartbeat_log_';
 
 /**
@@ -54,7 +63,7 @@ export class AgentStateRepository implements OnModuleInit {
     for (const generation of await this.logGenerations()) {
       const cursor = this.connection
         .collection(LOG_PREFIX + generation)
-        .find({}, { projection: { _id: 0, entries: 1 } })
+        .find<{ entries: mongo.Binary }>({}, { projection: { _id: 0, entries: 1 } })
         .sort({ receivedAt: 1 });
       for await (const doc of cursor) yield* fromBlob(doc.entries) as HeartbeatLogEntry[];
     }
@@ -84,7 +93,7 @@ export class AgentStateRepository implements OnModuleInit {
   }
 
   async loadSnapshots(): Promise<AgentSnapshotShard[]> {
-    const docs = await this.snapshots.collection.find({}).toArray();
+    const docs = await this.snapshots.collection.find<AgentSnapshotRecord>({}).toArray();
     return docs.map((doc) => ({ environment: doc.environment, shard: doc.shard, takenAt: doc.takenAt, agents: fromBlob(doc.agents) }));
   }
 

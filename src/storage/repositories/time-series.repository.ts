@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection, mongo } from 'mongoose';
+import { Manifest, PartEntry } from '../timeseries/part-catalog';
 import type { SeriesEntry } from '../timeseries/series-catalog';
-import { Manifest } from '../timeseries/part-catalog';
 import { tierOfId } from '../timeseries/part-id';
 import { collectionGenerations } from '../wal/group-commit';
 import { LedgerEntry } from '../timeseries/ingest-records';
@@ -10,12 +10,6 @@ import { LedgerEntry } from '../timeseries/ingest-records';
 const WAL_PREFIX = 'sample_wal_';
 const MANIFESTS = 'series_manifests';
 const LEDGER = 'ingest_ledger';
-const SERIES = 'series_catalog';
-/** Series per catalog document: 1,000 entries stay below the 16 MB limit even at 32 labels of 64 + 256 characters each (10 MB). */
-const SERIES_PER_DOCUMENT = 1_000;
-
-/** [id, environment, metric, agentId, [name, value, name, value, ...]] */
-type StoredSeries = [number, string, string, string, string[]];
 const DUPLICATE_KEY = 11000;
 
 export interface PartDoc {
@@ -26,6 +20,33 @@ export interface PartDoc {
   from: Date;
   to: Date;
   data: Buffer;
+}
+
+const SERIES = 'series_catalog';
+/** Series per catalog document: 1,000 entries stay below the 16 MB limit even at 32 labels of 64 + 256 characters each (10 MB). */
+const SERIES_PER_DOCUMENT = 1_000;
+
+/** [id, environment, metric, agentId, [name, value, name, value, ...]] */
+type StoredSeries = [number, string, string, string, string[]];
+
+interface SeriesDoc {
+  _id: string;
+  entries: mongo.Binary;
+}
+
+interface ManifestDoc {
+  _id: string;
+  tier: Manifest['tier'];
+  environment: string;
+  metric: string;
+  periodStart: Date;
+  parts: string;
+}
+
+interface LedgerDoc {
+  _id: string;
+  at: Date;
+  entries: mongo.Binary;
 }
 
 /**
@@ -101,14 +122,14 @@ export class TimeSeriesRepository {
   }
 
   async loadManifests(): Promise<Manifest[]> {
-    const docs = await this.connection.collection(MANIFESTS).find({}).toArray();
+    const docs = await this.connection.collection(MANIFESTS).find<ManifestDoc>({}).toArray();
     return docs.map((doc) => ({
       id: String(doc._id),
       tier: doc.tier,
       environment: doc.environment,
       metric: doc.metric,
-      periodStart: (doc.periodStart as Date).getTime(),
-      parts: JSON.parse(doc.parts as string),
+      periodStart: doc.periodStart.getTime(),
+      parts: JSON.parse(doc.parts) as PartEntry[],
     }));
   }
 
@@ -136,9 +157,9 @@ export class TimeSeriesRepository {
 
   /** The series catalog, as saved by checkpoints. */
   async loadSeries(): Promise<SeriesEntry[]> {
-    const docs = await this.connection.collection(SERIES).find({}).toArray();
+    const docs = await this.connection.collection(SERIES).find<SeriesDoc>({}).toArray();
     return docs.flatMap((doc) =>
-      (JSON.parse(Buffer.from((doc.entries as mongo.Binary).buffer).toString('utf8')) as StoredSeries[]).map(([id, environment, metric, agentId, flat]) => ({
+      (JSON.parse(Buffer.from(doc.entries.buffer).toString('utf8')) as StoredSeries[]).map(([id, environment, metric, agentId, flat]) => ({
         id,
         environment,
         metric,
@@ -169,9 +190,9 @@ export class TimeSeriesRepository {
   async loadLedger(since: Date): Promise<{ at: Date; entries: LedgerEntry[] }[]> {
     const docs = await this.connection
       .collection(LEDGER)
-      .find({ at: { $gte: since } })
+      .find<LedgerDoc>({ at: { $gte: since } })
       .toArray();
-    return docs.map((doc) => ({ at: doc.at as Date, entries: JSON.parse(Buffer.from((doc.entries as mongo.Binary).buffer).toString('utf8')) }));
+    return docs.map((doc) => ({ at: doc.at, entries: JSON.parse(Buffer.from(doc.entries.buffer).toString('utf8')) as LedgerEntry[] }));
   }
 
   async deleteLedgerBefore(cutoff: Date): Promise<number> {

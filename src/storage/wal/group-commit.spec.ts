@@ -21,9 +21,7 @@ describe('GroupCommit', () => {
 
   it('fails every caller of a failed write and goes on with the next', async () => {
     let fail = true;
-    const log = new GroupCommit<number>(async () => {
-      if (fail) throw new Error('disk full');
-    });
+    const log = new GroupCommit<number>(() => (fail ? Promise.reject(new Error('disk full')) : Promise.resolve()));
     await expect(Promise.all([log.append(1), log.append(2)])).rejects.toThrow('disk full');
     fail = false;
     await expect(log.append(3)).resolves.toBeUndefined();
