@@ -80,22 +80,11 @@ function rangeValue(c: StepColumns, by: SeriesAggregate, buffer: QuantileBuffer)
     if (c.max[i] > max) max = c.max[i];
   }
   if (count === 0) return NaN;
-  switch (by) {
-    case 'AVG':
-      return sum / count;
-    case 'SUM':
-      return sum;
-    case 'MIN':
-      return min;
-    case 'MAX':
-      return max;
-    case 'COUNT':
-      return count;
-    default:
-      buffer.clear();
-      buffer.addRange(c.values, c.exact ? undefined : c.weights, 0, c.offsets[c.steps]);
-      return buffer.quantile(AGGREGATE_QUANTILES[by]!, min, max);
-  }
+  return pick(by, { count, sum, min, max }, (q) => {
+    buffer.clear();
+    buffer.addRange(c.values, c.exact ? undefined : c.weights, 0, c.offsets[c.steps]);
+    return buffer.quantile(q, min, max);
+  });
 }
 
 /** One aggregate over the step values of a function (NaN: no value); NaN when there are none. */
@@ -114,18 +103,23 @@ function valuesAggregate(values: Float64Array, by: SeriesAggregate, buffer: Quan
   }
   const count = buffer.length;
   if (count === 0) return NaN;
+  return pick(by, { count, sum, min, max }, (q) => buffer.quantile(q));
+}
+
+/** The aggregate `by` of a non-empty summary; percentiles come from `quantile`, asked only for them. */
+function pick(by: SeriesAggregate, s: { count: number; sum: number; min: number; max: number }, quantile: (q: number) => number): number {
   switch (by) {
     case 'AVG':
-      return sum / count;
+      return s.sum / s.count;
     case 'SUM':
-      return sum;
+      return s.sum;
     case 'MIN':
-      return min;
+      return s.min;
     case 'MAX':
-      return max;
+      return s.max;
     case 'COUNT':
-      return count;
+      return s.count;
     default:
-      return buffer.quantile(AGGREGATE_QUANTILES[by]!);
+      return quantile(AGGREGATE_QUANTILES[by]!);
   }
 }
