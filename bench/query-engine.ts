@@ -14,7 +14,8 @@
 import { DDSketch } from '@datadog/sketches-js';
 import { SKETCH_RELATIVE_ACCURACY } from '../src/storage/rollups/rollup-bucket';
 import { AggregationSeries, SeriesAggregate, aggregateSeries } from '../src/dashboard/query/series-aggregation';
-import { BucketInput, StepColumns, columnsFromBuckets, columnsFromSamples } from '../src/dashboard/query/step-columns';
+import { StepColumns, columnsFromBuckets, columnsFromSamples } from '../src/dashboard/query/step-columns';
+import { BucketSpec, bucketColumnsOf } from '../test/support/bucket-columns';
 import { StepGrid, stepGrid } from '../src/dashboard/query/step-grid';
 import { topSeries } from '../src/dashboard/query/top-series';
 import { seededRandom } from '../test/support/seeded-random';
@@ -48,8 +49,8 @@ function fleet(series: number, steps: number): RawSeries[] {
   });
 }
 
-function buckets(s: RawSeries, steps: number, mapping: DDSketch['mapping']): BucketInput[] {
-  const out: BucketInput[] = [];
+function buckets(s: RawSeries, steps: number, mapping: DDSketch['mapping']): BucketSpec[] {
+  const out: BucketSpec[] = [];
   for (let step = 0; step < steps; step++) {
     const from = step * SAMPLES_PER_STEP;
     const vs = Array.from(s.values.subarray(from, from + SAMPLES_PER_STEP));
@@ -119,9 +120,9 @@ function scenario(series: number, steps: number, sketches: boolean): Record<stri
   };
   if (sketches) {
     const { mapping } = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
-    const rollups = raw.map((s) => buckets(s, steps, mapping));
+    const rollups = raw.map((s) => bucketColumnsOf(buckets(s, steps, mapping)));
     let sketched: StepColumns[] = [];
-    const buildMs = median(() => (sketched = rollups.map((b) => columnsFromBuckets(grid, b))));
+    const buildMs = median(() => (sketched = rollups.map((b) => columnsFromBuckets(grid, [b]))));
     result.sketch = { buildColumnsMs: buildMs, bins: sketched.reduce((n, c) => n + c.values.length, 0), ...queries(grid, raw, sketched) };
   }
   return result;

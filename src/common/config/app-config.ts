@@ -202,6 +202,10 @@ export class AppConfig {
   @Max(64 * 1024)
   PART_CACHE_MB = 256;
 
+  /** Memory for stored parts decoded into columns for queries (decoded once: parts never change). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(64 * 1024)
+  QUERY_CACHE_MB = 256;
+
   /** Series per environment (metric + agent + labels); a new series past it is refused with CARDINALITY_LIMIT. */
   @Type(() => Number)
   @IsInt()

@@ -4,7 +4,8 @@ import { seededRandom } from '../../../test/support/seeded-random';
 import { LabelPair, compileMatchers, effectiveLabels } from './label-matcher';
 import { AGGREGATE_QUANTILES, SeriesAggregate, aggregateSeries } from './series-aggregation';
 import { SeriesFunction, applySeriesFunction } from './series-functions';
-import { BucketInput, StepColumns, columnsFromBuckets, columnsFromSamples } from './step-columns';
+import { BucketSpec, bucketColumnsOf } from '../../../test/support/bucket-columns';
+import { StepColumns, columnsFromBuckets, columnsFromSamples } from './step-columns';
 import { StepGrid, stepGrid } from './step-grid';
 import { topSeries } from './top-series';
 
@@ -126,7 +127,7 @@ function sketchBins(values: number[]): { binValues: number[]; binCounts: number[
 }
 
 /** Rollup buckets of width bucketMs from raw samples, with every part computed by brute force. */
-function bruteBuckets(s: RawSeries, bucketMs: number): BucketInput[] {
+function bruteBuckets(s: RawSeries, bucketMs: number): BucketSpec[] {
   const byStart = new Map<number, number[]>();
   s.times.forEach((t, i) => {
     const start = Math.floor(t / bucketMs) * bucketMs;
@@ -204,7 +205,7 @@ function randomCase(seed: number): Case {
     grid,
     fleet,
     raw: fleet.map((s) => columnsFromSamples(grid, s.times, s.values)),
-    sketched: fleet.map((s) => columnsFromBuckets(grid, bruteBuckets(s, stepMs / k))),
+    sketched: fleet.map((s) => columnsFromBuckets(grid, [bucketColumnsOf(bruteBuckets(s, stepMs / k))])),
   };
   cases.set(seed, built);
   return built;

@@ -1,4 +1,5 @@
-import { StepColumns, counterDelta } from './step-columns';
+import { counterDelta } from '../../storage/rollups/bucket-columns';
+import { StepColumns } from './step-columns';
 
 /**
  * Functions of one series, applied before aggregation: one value per step, NaN where the step has

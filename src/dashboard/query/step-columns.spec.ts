@@ -1,4 +1,5 @@
-import { columnsFromBuckets, columnsFromSamples, counterDelta } from './step-columns';
+import { bucketColumnsOf } from '../../../test/support/bucket-columns';
+import { columnsFromBuckets, columnsFromSamples } from './step-columns';
 import { stepGrid } from './step-grid';
 
 const arr = (a: ArrayLike<number>) => Array.from(a);
@@ -52,17 +53,19 @@ describe('columnsFromBuckets', () => {
       binCounts: bins.map(([, w]) => w),
     });
     const c = columnsFromBuckets(grid, [
-      bucket(-5, 1, 1, 0, [[1, 1]]),
-      bucket(0, 5, 8, 3, [
-        [5, 1],
-        [8, 1],
+      bucketColumnsOf([
+        bucket(-5, 1, 1, 0, [[1, 1]]),
+        bucket(0, 5, 8, 3, [
+          [5, 1],
+          [8, 1],
+        ]),
+        bucket(5, 2, 6, 4, [
+          [2, 1],
+          [6, 1],
+        ]),
+        { ...bucket(10, 0, 0, 0, []), count: 0 },
+        bucket(15, 9, 9, 0, [[9, 3]]),
       ]),
-      bucket(5, 2, 6, 4, [
-        [2, 1],
-        [6, 1],
-      ]),
-      { ...bucket(10, 0, 0, 0, []), count: 0 },
-      bucket(15, 9, 9, 0, [[9, 3]]),
     ]);
     expect(arr(c.count)).toEqual([4, 3]);
     expect(arr(c.sum)).toEqual([21, 18]);
@@ -77,12 +80,30 @@ describe('columnsFromBuckets', () => {
     expect(arr(c.weights)).toEqual([1, 1, 1, 1, 3]);
     expect(c.exact).toBe(false);
   });
-});
 
-describe('counterDelta', () => {
-  it('treats a drop as a reset', () => {
-    expect(counterDelta(5, 7)).toBe(2);
-    expect(counterDelta(7, 7)).toBe(0);
-    expect(counterDelta(7, 3)).toBe(3);
+  it('merges fragments that overlap in time (a late part of the same period), in any order', () => {
+    const grid = stepGrid(0, 20, 10);
+    const one = (start: number, value: number) => ({
+      start,
+      count: 1,
+      sum: value,
+      min: value,
+      max: value,
+      first: NaN,
+      last: NaN,
+      increase: NaN,
+      binValues: [value],
+      binCounts: [1],
+    });
+    const late = bucketColumnsOf([one(2, 7)]);
+    const main = bucketColumnsOf([one(0, 3), one(12, 1)]);
+    for (const c of [columnsFromBuckets(grid, [main, late]), columnsFromBuckets(grid, [late, main])]) {
+      expect(arr(c.count)).toEqual([2, 1]);
+      expect(arr(c.sum)).toEqual([10, 1]);
+      expect(arr(c.min)).toEqual([3, 1]);
+      expect(arr(c.max)).toEqual([7, 1]);
+      expect(arr(c.offsets)).toEqual([0, 2, 3]);
+      expect(arr(c.values).slice(0, 2).sort()).toEqual([3, 7]);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { BucketColumns, counterDelta } from '../../storage/rollups/bucket-columns';
 import { StepGrid, stepIndex } from './step-grid';
 
 /**
@@ -26,25 +27,6 @@ export interface StepColumns {
   readonly weights: Float64Array;
   /** True when the distribution holds the samples themselves (weight 1 each), false for sketch bins. */
   readonly exact: boolean;
-}
-
-/** A rollup bucket as the rollup builder takes it; the bins are a sketch's (value(key), count) pairs. */
-export interface BucketInput {
-  start: number;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  first: number;
-  last: number;
-  increase: number;
-  binValues: ArrayLike<number>;
-  binCounts: ArrayLike<number>;
-}
-
-/** Counter increase from `previous` to `next`: a drop is a reset, after which the counter counted up from 0 to `next`. */
-export function counterDelta(previous: number, next: number): number {
-  return next >= previous ? next - previous : next;
 }
 
 function emptyColumns(steps: number, distributionSize: number, exact: boolean): StepColumns {
@@ -132,44 +114,46 @@ function writeStep(c: StepColumns, s: number, n: number, sum: number, min: numbe
 }
 
 /**
- * Rollup tier: buckets of one series in time order, each inside one step (the bucket width divides
- * the step). Buckets of one step merge: count, sum, min, max add up or combine, first/last come from
- * the first/last bucket, and the increase is the buckets' increases plus the counter deltas across
- * the bucket boundaries. Buckets off the grid are ignored.
+ * Rollup tiers: the buckets of one series, as one or more fragments (stored parts, the unsaved
+ * head). Buckets on one step merge: count, sum, min, max and bins in any order; first, last and
+ * increase (NaN where the tier keeps none) in the order given, fragment by fragment.
  */
-export function columnsFromBuckets(grid: StepGrid, buckets: readonly BucketInput[]): StepColumns {
-  let bins = 0;
-  for (const b of buckets) if (stepIndex(grid, b.start) >= 0 && b.count > 0) bins += b.binValues.length;
-  const c = emptyColumns(grid.steps, bins, false);
-  let at = 0;
-  let step = -1;
-  for (const b of buckets) {
-    if (b.count === 0) continue;
-    const s = stepIndex(grid, b.start);
-    if (s < 0) continue;
-    if (s < step) throw new RangeError('columnsFromBuckets: buckets must be in time order');
-    if (b.binValues.length !== b.binCounts.length)
-      throw new RangeError(`columnsFromBuckets: bucket at ${b.start} has ${b.binValues.length} bin values but ${b.binCounts.length} counts`);
-    if (s !== step) {
-      for (let k = step + 1; k <= s; k++) c.offsets[k] = at;
-      step = s;
-      c.first[s] = b.first;
-      c.min[s] = b.min;
-      c.max[s] = b.max;
-      c.increase[s] = b.increase;
-    } else {
-      c.increase[s] += counterDelta(c.last[s], b.first) + b.increase;
-      if (b.min < c.min[s]) c.min[s] = b.min;
-      if (b.max > c.max[s]) c.max[s] = b.max;
-    }
-    c.count[s] += b.count;
-    c.sum[s] += b.sum;
-    c.last[s] = b.last;
-    for (let j = 0; j < b.binValues.length; j++) {
-      c.values[at] = b.binValues[j];
-      c.weights[at++] = b.binCounts[j];
+export function columnsFromBuckets(grid: StepGrid, fragments: readonly BucketColumns[]): StepColumns {
+  const binsPerStep = new Uint32Array(grid.steps);
+  for (const f of fragments) {
+    for (let b = 0; b < f.length; b++) {
+      const s = f.count[b] > 0 ? stepIndex(grid, f.start[b]) : -1;
+      if (s >= 0) binsPerStep[s] += f.binOffsets[b + 1] - f.binOffsets[b];
     }
   }
-  for (let k = step + 1; k <= grid.steps; k++) c.offsets[k] = at;
+  let total = 0;
+  for (let s = 0; s < grid.steps; s++) total += binsPerStep[s];
+  const c = emptyColumns(grid.steps, total, false);
+  for (let s = 0; s < grid.steps; s++) c.offsets[s + 1] = c.offsets[s] + binsPerStep[s];
+  const cursor = c.offsets.slice(0, grid.steps);
+  for (const f of fragments) {
+    for (let b = 0; b < f.length; b++) {
+      if (f.count[b] === 0) continue;
+      const s = stepIndex(grid, f.start[b]);
+      if (s < 0) continue;
+      if (c.count[s] === 0) {
+        c.first[s] = f.first[b];
+        c.min[s] = f.min[b];
+        c.max[s] = f.max[b];
+        c.increase[s] = f.increase[b];
+      } else {
+        c.increase[s] += counterDelta(c.last[s], f.first[b]) + f.increase[b];
+        if (f.min[b] < c.min[s]) c.min[s] = f.min[b];
+        if (f.max[b] > c.max[s]) c.max[s] = f.max[b];
+      }
+      c.count[s] += f.count[b];
+      c.sum[s] += f.sum[b];
+      c.last[s] = f.last[b];
+      for (let k = f.binOffsets[b]; k < f.binOffsets[b + 1]; k++) {
+        c.values[cursor[s]] = f.binValues[k];
+        c.weights[cursor[s]++] = f.binCounts[k];
+      }
+    }
+  }
   return c;
 }

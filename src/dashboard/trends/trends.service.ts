@@ -17,7 +17,6 @@ import { applySeriesFunction } from '../query/series-functions';
 import { columnsFromBuckets, columnsFromSamples, StepColumns } from '../query/step-columns';
 import { StepGrid, stepGrid, stepStartAt } from '../query/step-grid';
 import { topSeries } from '../query/top-series';
-import { bucketInput } from './rollup-bucket-input';
 import { InvalidTrendQuery } from './trends.errors';
 
 const DEFAULT_BUCKETS = 120;
@@ -156,7 +155,7 @@ export class TrendsService {
       series: series.map((s): Selected => ({
         entry: s.entry,
         labels: labelsOf.get(s.entry.id)!,
-        columns: columnsFromBuckets(grid, s.buckets.map(bucketInput)),
+        columns: columnsFromBuckets(grid, s.fragments),
       })),
     };
   }

@@ -1,7 +1,7 @@
 import { bucketOf } from '../../../test/support/rollup-buckets';
 import { seededRandom } from '../../../test/support/seeded-random';
 import { RollupBucket, SKETCH_RELATIVE_ACCURACY } from './rollup-bucket';
-import { decodeBuckets, encodeBuckets, FORMAT_VERSION, mergeBucketLists } from './rollup-codec';
+import { decodeBucketColumns, decodeBuckets, encodeBuckets, FORMAT_VERSION, mergeBucketLists } from './rollup-codec';
 
 const MINUTE = 60_000;
 const NOW = 1_718_000_040_000;
@@ -174,6 +174,46 @@ describe('encodeBuckets / decodeBuckets', () => {
     expect(expectRoundTrip(day).length / day.length).toBeLessThan(32);
     const sparse = Array.from({ length: 1440 }, (_, i) => bucketOf(NOW + i * MINUTE, cpuSamples(random, 1)));
     expect(expectRoundTrip(sparse).length / sparse.length).toBeLessThan(5.01);
+  });
+});
+
+describe('decodeBucketColumns', () => {
+  /** The columns decodeBucketColumns should give: from the decoded bucket objects and their sketches. */
+  function expectedColumns(buckets: RollupBucket[]) {
+    return buckets.map((b) => {
+      const bins: [number, number][] = [];
+      const sketch = b.sketch;
+      if (sketch === undefined) {
+        if (b.count > 0) bins.push([b.min, b.count]);
+      } else {
+        const { mapping, negativeStore, store } = sketch;
+        negativeStore.bins.forEach((n, i) => n > 0 && bins.push([-mapping.value(i + negativeStore.offset), n]));
+        if (sketch.zeroCount > 0) bins.push([0, sketch.zeroCount]);
+        store.bins.forEach((n, i) => n > 0 && bins.push([mapping.value(i + store.offset), n]));
+      }
+      return { start: b.start, count: b.count, sum: b.sum, min: b.min, max: b.max, bins: bins.sort((x, y) => x[0] - y[0]) };
+    });
+  }
+
+  it('gives the same buckets as decodeBuckets, as columns with ascending bins', () => {
+    const random = seededRandom(77);
+    for (let round = 0; round < 40; round++) {
+      const { buckets } = randomBuckets(random, 1 + Math.floor(random() * 30));
+      const bytes = encodeBuckets(buckets);
+      const c = decodeBucketColumns(bytes);
+      const actual = Array.from({ length: c.length }, (_, i) => {
+        const bins: [number, number][] = [];
+        for (let k = c.binOffsets[i]; k < c.binOffsets[i + 1]; k++) bins.push([c.binValues[k], c.binCounts[k]]);
+        return { start: c.start[i], count: c.count[i], sum: c.sum[i], min: c.min[i], max: c.max[i], bins };
+      });
+      expect(actual).toEqual(expectedColumns(decodeBuckets(bytes)));
+      expect(Array.from(c.first).every(Number.isNaN)).toBe(true);
+    }
+  });
+
+  it('rejects every truncation as decodeBuckets does', () => {
+    const bytes = encodeBuckets(randomBuckets(seededRandom(3), 5).buckets);
+    for (let n = 0; n < bytes.length; n++) expect(() => decodeBucketColumns(bytes.subarray(0, n))).toThrow(RangeError);
   });
 });
 

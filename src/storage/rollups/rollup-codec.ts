@@ -1,4 +1,5 @@
 import { DDSketch } from '@datadog/sketches-js';
+import { BucketColumns, BucketColumnsBuilder } from './bucket-columns';
 import { RollupBucket, SKETCH_RELATIVE_ACCURACY } from './rollup-bucket';
 
 type DenseStore = DDSketch['store'];
@@ -98,11 +99,64 @@ export function encodeBuckets(buckets: RollupBucket[]): Uint8Array {
 
 /** Decodes `encodeBuckets` output; throws a RangeError on truncated or corrupt input. */
 export function decodeBuckets(bytes: Uint8Array): RollupBucket[] {
+  const buckets: RollupBucket[] = [];
+  readBuckets(bytes, {
+    empty: (start) => buckets.push(new RollupBucket(start)),
+    uniform: (start, count, sum, value) => buckets.push(RollupBucket.restore({ start, count, sum, min: value, max: value })),
+    sketched: (start, count, sum, min, max, r, flags) => {
+      const sketch = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
+      if (flags & NEGATIVE_BINS) fillStore(sketch.negativeStore, readStore(r));
+      if (flags & POSITIVE_BINS) fillStore(sketch.store, readStore(r));
+      sketch.zeroCount = count - sketch.negativeStore.count - sketch.store.count;
+      if (sketch.zeroCount < 0) throw new RangeError('rollup buckets are corrupt: sketch bins hold more samples than the bucket');
+      sketch.count = count;
+      buckets.push(RollupBucket.restore({ start, count, sum, min, max }, sketch));
+    },
+  });
+  return buckets;
+}
+
+/**
+ * Decodes `encodeBuckets` output straight into columns, as queries read it: no bucket or sketch
+ * objects; a sketch becomes its bins' representative values (ascending) and counts, a uniform
+ * bucket one bin. Same checks as decodeBuckets.
+ */
+export function decodeBucketColumns(bytes: Uint8Array): BucketColumns {
+  const out = new BucketColumnsBuilder();
+  readBuckets(bytes, {
+    empty: (start) => out.bucket(start, 0, 0, Infinity, -Infinity),
+    uniform: (start, count, sum, value) => {
+      out.bucket(start, count, sum, value, value);
+      out.bin(value, count);
+    },
+    sketched: (start, count, sum, min, max, r, flags) => {
+      out.bucket(start, count, sum, min, max);
+      const none = { keys: [], counts: [] };
+      const negative = flags & NEGATIVE_BINS ? readStore(r) : none;
+      const positive = flags & POSITIVE_BINS ? readStore(r) : none;
+      const zeros = count - sum0(negative.counts) - sum0(positive.counts);
+      if (zeros < 0) throw new RangeError('rollup buckets are corrupt: sketch bins hold more samples than the bucket');
+      // Ascending values: the negative store from its largest magnitude (key) down, zero, then the positive store.
+      for (let i = negative.keys.length - 1; i >= 0; i--) out.bin(-binValue(negative.keys[i]), negative.counts[i]);
+      if (zeros > 0) out.bin(0, zeros);
+      for (let i = 0; i < positive.keys.length; i++) out.bin(binValue(positive.keys[i]), positive.counts[i]);
+    },
+  });
+  return out.finish();
+}
+
+interface BucketVisitor {
+  empty(start: number): void;
+  uniform(start: number, count: number, sum: number, value: number): void;
+  /** Reads the bucket's stores from `r` (per `flags`) before returning. */
+  sketched(start: number, count: number, sum: number, min: number, max: number, r: ByteReader, flags: number): void;
+}
+
+function readBuckets(bytes: Uint8Array, visit: BucketVisitor): void {
   const r = new ByteReader(bytes);
   const version = r.byte();
   if (version !== FORMAT_VERSION) throw new RangeError(`rollup buckets: unknown format version ${version}`);
   const n = r.uvarint();
-  const buckets: RollupBucket[] = [];
   let start = 0;
   for (let i = 0; i < n; i++) {
     const flags = r.byte();
@@ -113,26 +167,18 @@ export function decodeBuckets(bytes: Uint8Array): RollupBucket[] {
     if (!Number.isSafeInteger(start)) throw new RangeError('rollup buckets are corrupt: start is not a safe integer');
     const count = r.uvarint();
     if (count === 0) {
-      buckets.push(new RollupBucket(start));
+      visit.empty(start);
     } else if (flags & UNIFORM) {
       const value = r.number();
-      const sum = count > 1 ? r.number() : 0 + value;
-      buckets.push(RollupBucket.restore({ start, count, sum, min: value, max: value }));
+      visit.uniform(start, count, count > 1 ? r.number() : 0 + value, value);
     } else {
       const sum = r.number();
       const min = r.number();
       const max = r.number();
-      const sketch = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
-      if (flags & NEGATIVE_BINS) readStore(r, sketch.negativeStore);
-      if (flags & POSITIVE_BINS) readStore(r, sketch.store);
-      sketch.zeroCount = count - sketch.negativeStore.count - sketch.store.count;
-      if (sketch.zeroCount < 0) throw new RangeError('rollup buckets are corrupt: sketch bins hold more samples than the bucket');
-      sketch.count = count;
-      buckets.push(RollupBucket.restore({ start, count, sum, min, max }, sketch));
+      visit.sketched(start, count, sum, min, max, r, flags);
     }
   }
   if (!r.done) throw new RangeError(`rollup buckets are corrupt: ${bytes.length - r.offset} bytes after the last bucket`);
-  return buckets;
 }
 
 /**
@@ -185,7 +231,8 @@ function writeStore(w: ByteWriter, store: DenseStore): void {
   }
 }
 
-function readStore(r: ByteReader, store: DenseStore): void {
+/** One store's occupied bins, in key order. */
+function readStore(r: ByteReader): { keys: number[]; counts: number[] } {
   const span = r.uvarint();
   const first = unzigzag(r.uvarint());
   const end = first + span;
@@ -203,11 +250,25 @@ function readStore(r: ByteReader, store: DenseStore): void {
     }
   }
   if (key !== end || keys.length === 0) throw new RangeError('rollup buckets are corrupt: sketch bins do not fill their key range');
+  return { keys, counts };
+}
+
+function fillStore(store: DenseStore, { keys, counts }: { keys: number[]; counts: number[] }): void {
   // The last key first, then the first: the store sizes its bins once, where adding in key order
   // would regrow and shift them every 128 keys (quadratic for a sketch spanning 1e-300..1e300).
   const last = keys.length - 1;
   store.add(keys[last], counts[last]);
   for (let i = 0; i < last; i++) store.add(keys[i], counts[i]);
+}
+
+const sum0 = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** The representative value of a positive sketch key, computed once per key. */
+const binValues = new Map<number, number>();
+function binValue(key: number): number {
+  let value = binValues.get(key);
+  if (value === undefined) binValues.set(key, (value = mapping.value(key)));
+  return value;
 }
 
 /** Small integers of either sign as small unsigned ones: 0, -1, 1, -2, ... as 0, 1, 2, 3, ... */

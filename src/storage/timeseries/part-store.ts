@@ -11,6 +11,13 @@ import { Tier } from './tiers';
 /** A part is split into pages of about this size (a document may not exceed 16 MB). */
 const PAGE_TARGET_BYTES = 2 * 1024 * 1024;
 
+/** How a query reads the payloads of one kind of part (raw chunks, rollup buckets), and what its result costs in the cache. */
+export interface PartDecoder<T> {
+  readonly name: string;
+  decode(payload: Uint8Array): T;
+  bytes(value: T): number;
+}
+
 export interface NewPart {
   id: string;
   generation: number;
@@ -33,12 +40,15 @@ export interface NewPart {
 export class PartStore {
   readonly catalog = new PartCatalog();
   private readonly pages: LRUCache<string, Buffer>;
+  /** By page id: which decoder made it (a tier has one), and the page's series decoded. */
+  private readonly decoded: LRUCache<string, { decoder: string; series: ReadonlyMap<number, unknown> }>;
 
   constructor(
     config: AppConfig,
     private readonly repository: TimeSeriesRepository,
     private readonly series: SeriesCatalog,
   ) {
+    this.decoded = new LRUCache({ maxSize: config.QUERY_CACHE_MB * 1024 * 1024 });
     this.pages = new LRUCache<string, Buffer>({ maxSize: config.PART_CACHE_MB * 1024 * 1024, sizeCalculation: (b) => Math.max(1, b.length) });
   }
 
@@ -82,7 +92,38 @@ export class PartStore {
   async deleteParts(parts: PartEntry[]): Promise<void> {
     const ids = parts.flatMap(pageIds);
     await this.repository.deleteParts(ids);
-    for (const id of ids) this.pages.delete(id);
+    for (const id of ids) {
+      this.pages.delete(id);
+      this.decoded.delete(id);
+    }
+  }
+
+  /**
+   * The series of `part` in `selected`, decoded by `decoder` (one per tier kind), from the pages
+   * that hold them; each page is decoded whole once and kept in the query cache.
+   */
+  async readDecoded<T>(part: PartEntry, selected: readonly SeriesEntry[], decoder: PartDecoder<T>): Promise<{ seriesId: number; value: T }[]> {
+    const ids = new Set(selected.map((s) => s.id));
+    const pages = [...new Set(selected.map((s) => pageId(part.id, pageOf(s.agentId, part.pages))))];
+    const decoded = await Promise.all(pages.map((id) => this.decodedPage(id, decoder)));
+    const out: { seriesId: number; value: T }[] = [];
+    for (const page of decoded) for (const [seriesId, value] of page) if (ids.has(seriesId)) out.push({ seriesId, value });
+    return out;
+  }
+
+  private async decodedPage<T>(id: string, decoder: PartDecoder<T>): Promise<ReadonlyMap<number, T>> {
+    const cached = this.decoded.get(id);
+    if (cached?.decoder === decoder.name) return cached.series as ReadonlyMap<number, T>;
+    const blob = await this.repository.findPart(id);
+    const page = new Map<number, T>();
+    let bytes = 0;
+    for (const s of blob === undefined ? [] : decodePart(blob)) {
+      const value = decoder.decode(s.payload);
+      page.set(s.seriesId, value);
+      bytes += decoder.bytes(value);
+    }
+    this.decoded.set(id, { decoder: decoder.name, series: page }, { size: Math.max(1, bytes) });
+    return page;
   }
 
   /** The series of `part` (only `selected` when given), reading only the pages that hold them. */

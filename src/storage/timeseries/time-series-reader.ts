@@ -1,19 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { bucketStart } from '../../common/time/bucket-start';
-import { ChunkIterator } from '../chunks/gorilla-chunk';
+import { BucketColumns, bucketColumnsBytes, sliceBucketColumns } from '../rollups/bucket-columns';
 import { RollupBucket } from '../rollups/rollup-bucket';
-import { decodeBuckets } from '../rollups/rollup-codec';
-import { decodeChunkList } from './part-codec';
-import { PartStore } from './part-store';
+import { decodeBucketColumns, encodeBuckets } from '../rollups/rollup-codec';
+import { PartEntry } from './part-catalog';
+import { PartDecoder, PartStore } from './part-store';
+import { decodeSampleColumns, mergeSampleColumns, SampleColumns, sampleColumnsBytes, sliceSampleColumns, sortedColumns } from './sample-columns';
 import { SeriesEntry } from './series-catalog';
+import { SeriesHead } from './series-head';
 import { chooseTier, Tier, TIERS } from './tiers';
 import { TimeSeriesStore } from './time-series-store';
-import { sortedByTime } from './wal-record';
 
 export interface SeriesRead {
   environment: string;
   metric: string;
-  /** [from, to) in epoch ms; rollup buckets count when their start is in it. */
+  /** [from, to) in epoch ms: samples, and rollup buckets by their start, in it. */
   from: number;
   to: number;
   /** The tier is the coarsest whose bucket divides the step. */
@@ -23,21 +24,23 @@ export interface SeriesRead {
 }
 
 /** Raw samples of one series in [from, to), ordered by time. */
-export interface SeriesSamplesRead {
+export interface SeriesSamplesRead extends SampleColumns {
   entry: SeriesEntry;
-  times: number[];
-  values: number[];
 }
 
-/** Rollup buckets of one series, one per bucket start, ordered by start. */
+/** Rollup buckets of one series in [from, to), as fragments (stored parts, the unsaved head) that queries merge. */
 export interface SeriesBucketsRead {
   entry: SeriesEntry;
-  buckets: RollupBucket[];
+  fragments: BucketColumns[];
 }
 
+const RAW: PartDecoder<SampleColumns> = { name: 'samples', decode: decodeSampleColumns, bytes: sampleColumnsBytes };
+const ROLLUP: PartDecoder<BucketColumns> = { name: 'buckets', decode: decodeBucketColumns, bytes: bucketColumnsBytes };
+
 /**
- * Reads the selected series of a metric: from the coarsest tier that answers the step exactly,
- * plus the rollups not yet rolled into it, plus the heads not yet saved, so the newest samples show.
+ * Reads the selected series of a metric as columns: from the coarsest tier that answers the step
+ * exactly, plus the rollups not yet rolled into it, plus the heads not yet saved, so the newest
+ * samples show. Stored pages are decoded once and cached (PartStore.readDecoded).
  */
 @Injectable()
 export class TimeSeriesReader {
@@ -52,73 +55,64 @@ export class TimeSeriesReader {
 
   /** Raw samples, whatever the step. */
   async samples(read: SeriesRead): Promise<SeriesSamplesRead[]> {
-    const out = new Map<number, SeriesSamplesRead>(read.series.map((entry) => [entry.id, { entry, times: [], values: [] }]));
-    const add = (id: number, t: number, v: number) => {
-      const s = out.get(id)!;
-      s.times.push(t);
-      s.values.push(v);
-    };
     const { heads, parts } = this.sources(TIERS.raw, read);
-    for (const head of heads) for (const s of head) s.forEachSample(read.from, read.to, (t, v) => add(s.entry.id, t, v));
-    const it = new ChunkIterator();
-    for (const part of await this.loadParts(parts, read.series)) {
-      for (const chunk of decodeChunkList(part.payload)) {
-        it.reset(chunk);
-        if (!it.seek(read.from)) continue;
-        do {
-          if (it.t >= read.to) break;
-          add(part.seriesId, it.t, it.v);
-        } while (it.next());
-      }
-    }
-    return [...out.values()].map((s) => {
-      const sorted = sortedByTime(s.times, s.values);
-      return { entry: s.entry, times: sorted.timestamps as number[], values: sorted.values as number[] };
-    });
+    const fragments = new Map<number, SampleColumns[]>(read.series.map((entry) => [entry.id, []]));
+    for (const s of heads) fragments.get(s.entry.id)!.push(headSamples(s, read));
+    for (const { seriesId, value } of await this.load(parts, read.series, RAW)) fragments.get(seriesId)!.push(sliceSampleColumns(value, read.from, read.to));
+    return read.series.map((entry) => ({ entry, ...mergeSampleColumns(fragments.get(entry.id)!) }));
   }
 
   /** Rollup buckets of the tier that answers `stepMs` (not raw: use `samples`). */
   async buckets(read: SeriesRead): Promise<{ tier: Tier; series: SeriesBucketsRead[] }> {
     const tier = chooseTier(read.stepMs);
-    const out = new Map<number, Map<number, RollupBucket>>(read.series.map((entry) => [entry.id, new Map()]));
-    const absorb = (id: number, bucket: RollupBucket) => {
-      const buckets = out.get(id)!;
-      const known = buckets.get(bucket.start);
-      if (known === undefined) buckets.set(bucket.start, bucket);
-      else known.absorb(bucket);
-    };
     const { heads, parts } = this.sources(tier, read);
-    for (const head of heads) {
-      for (const s of head) {
-        const buckets = out.get(s.entry.id)!;
-        s.forEachSample(read.from, read.to, (t, v) => {
-          const start = bucketStart(t, tier.bucketMs);
-          let bucket = buckets.get(start);
-          if (bucket === undefined) buckets.set(start, (bucket = new RollupBucket(start)));
-          bucket.add(v);
-        });
-      }
+    const fragments = new Map<number, BucketColumns[]>(read.series.map((entry) => [entry.id, []]));
+    for (const s of heads) {
+      const samples = headSamples(s, read);
+      if (samples.times.length > 0) fragments.get(s.entry.id)!.push(headBuckets(samples, tier.bucketMs));
     }
-    for (const part of await this.loadParts(parts, read.series)) {
-      for (const bucket of decodeBuckets(part.payload)) if (bucket.start >= read.from && bucket.start < read.to) absorb(part.seriesId, bucket);
-    }
-    const series = read.series.map((entry) => ({ entry, buckets: [...out.get(entry.id)!.values()].sort((a, b) => a.start - b.start) }));
-    return { tier, series };
+    for (const { seriesId, value } of await this.load(parts, read.series, ROLLUP)) fragments.get(seriesId)!.push(sliceBucketColumns(value, read.from, read.to));
+    return { tier, series: read.series.map((entry) => ({ entry, fragments: fragments.get(entry.id)! })) };
   }
 
   /**
    * The heads' series and the stored parts to read, taken in one synchronous step: a head saved
    * in between is either still in memory (and its parts skipped) or already listed in the catalog.
    */
-  private sources(tier: Tier, read: SeriesRead) {
+  private sources(tier: Tier, read: SeriesRead): { heads: SeriesHead[]; parts: PartEntry[] } {
     const ids = new Set(read.series.map((s) => s.id));
     const unsaved = this.store.unsavedHeads();
-    const heads = unsaved.map((head) => head.seriesOf(read.environment, read.metric, ids));
+    const heads = unsaved.flatMap((head) => head.seriesOf(read.environment, read.metric, ids));
     const parts = this.parts.catalog.partsFor(tier, read.environment, read.metric, read.from, read.to, new Set(unsaved.map((h) => h.generation)));
     return { heads, parts };
   }
 
-  private async loadParts(parts: ReturnType<PartStore['catalog']['partsFor']>, series: readonly SeriesEntry[]) {
-    return (await Promise.all(parts.map((part) => this.parts.read(part, series)))).flat();
+  private async load<T>(parts: PartEntry[], series: readonly SeriesEntry[], decoder: PartDecoder<T>) {
+    return (await Promise.all(parts.map((part) => this.parts.readDecoded(part, series, decoder)))).flat();
   }
+}
+
+/** A head series' samples in [from, to), ordered by time (its chunks are not merged by time). */
+function headSamples(s: SeriesHead, read: SeriesRead): SampleColumns {
+  const times: number[] = [];
+  const values: number[] = [];
+  s.forEachSample(read.from, read.to, (t, v) => {
+    times.push(t);
+    values.push(v);
+  });
+  return sortedColumns(times, values);
+}
+
+/**
+ * Head samples as the rollup buckets a checkpoint will store, in the same encoding: an answer
+ * does not change when the head is saved.
+ */
+function headBuckets(samples: SampleColumns, bucketMs: number): BucketColumns {
+  const buckets: RollupBucket[] = [];
+  for (let i = 0; i < samples.times.length; i++) {
+    const start = bucketStart(samples.times[i], bucketMs);
+    if (buckets.at(-1)?.start !== start) buckets.push(new RollupBucket(start));
+    buckets.at(-1)!.add(samples.values[i]);
+  }
+  return decodeBucketColumns(encodeBuckets(buckets));
 }
