@@ -240,6 +240,29 @@ describe('series, selectors and aggregates (HTTP, real database)', () => {
     expect(range.errors?.[0].extensions?.argumentPath).toBe('from');
   });
 
+  it('shares the point limit between the query fields of one request: aliases cannot multiply a heavy query', async () => {
+    const field = (alias: string) =>
+      `${alias}: trends(environment: "lab", metric: "http.latency_ms", from: $from, to: $to, stepSeconds: 5) { series { agentId } }`;
+    const res = await t.graphql(
+      `query($from: DateTime!, $to: DateTime!) { ${field('a')} ${field('b')} ${field('c')} }`,
+      { from: new Date(hour0).toISOString(), to: new Date(hour0 + HOUR).toISOString() },
+      viewer,
+    );
+    // 3 series x 720 steps = 2,160 points each; the third would take the request past 5,000 (and, trends
+    // being non-null, its error nulls the whole answer).
+    expect(res.data).toBeNull();
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code, e.message])).toEqual([
+      [['c'], 'BAD_USER_INPUT', 'this field needs 2160 points but the request has only 680 of its 5000 left: split the request'],
+    ]);
+    const two = await t.graphql<Record<string, { series: unknown[] }>>(
+      `query($from: DateTime!, $to: DateTime!) { ${field('a')} ${field('b')} }`,
+      { from: new Date(hour0).toISOString(), to: new Date(hour0 + HOUR).toISOString() },
+      viewer,
+    );
+    expect(two.errors).toBeUndefined();
+    expect([two.data!.a.series.length, two.data!.b.series.length]).toEqual([3, 3]);
+  });
+
   it('never selects another environment, whatever the matchers', async () => {
     await ingest('other', { series: [{ agentId: 'eu-1', metric: 'http.latency_ms', timestamps: [hour0], values: [1e6] }] });
     const res = await trends({ metric: 'http.latency_ms', stepSeconds: 3600, aggregate: 'MAX', matchers: [{ name: 'agent', op: 'REGEX', value: '.*' }] });

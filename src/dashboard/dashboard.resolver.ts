@@ -1,9 +1,12 @@
-import { Args, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, Info, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { GraphQLResolveInfo } from 'graphql';
 import { Requires } from '../common/auth/requires.decorator';
+import { PointBudget } from '../common/graphql/point-budget';
 import { LabelNamesArgs, LabelValuesArgs, LiveAggregatesArgs, MetricsArgs, TopSeriesArgs, TrendsArgs } from './dto/dashboard.args';
 import { LiveAggregatesService } from './live/live-aggregates.service';
 import { LiveAggregate } from './models/live-aggregate.model';
 import { RankedSeries, TrendResult } from './models/trend.model';
+import { selectedFields } from './trends/selected-fields';
 import { SeriesDiscovery } from './trends/series-discovery';
 import { TrendsService } from './trends/trends.service';
 
@@ -17,14 +20,15 @@ export class DashboardResolver {
 
   @Requires('read')
   @Query(() => TrendResult)
-  trends(@Args() args: TrendsArgs): Promise<TrendResult> {
-    return this.trendsService.trends(args);
+  trends(@Args() args: TrendsArgs, @Info() info: GraphQLResolveInfo, @Context('pointBudget') budget: PointBudget): Promise<TrendResult> {
+    const points = selectedFields(info, ['series', 'points']);
+    return this.trendsService.trends(args, { quantiles: points.has('p50') || points.has('p95') || points.has('p99'), budget });
   }
 
   @Requires('read')
   @Query(() => [RankedSeries], { description: 'the series with the highest (or lowest) value of `by` over the range: top offenders' })
-  topSeries(@Args() args: TopSeriesArgs): Promise<RankedSeries[]> {
-    return this.trendsService.topSeries(args);
+  topSeries(@Args() args: TopSeriesArgs, @Context('pointBudget') budget: PointBudget): Promise<RankedSeries[]> {
+    return this.trendsService.topSeries(args, { budget });
   }
 
   @Requires('read')

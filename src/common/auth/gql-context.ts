@@ -1,3 +1,4 @@
+import type { PointBudget } from '../graphql/point-budget';
 import { Principal } from './principal';
 
 /** The request a GraphQL operation carries: the HTTP request, or the one mapped from a subscription's connectionParams. */
@@ -10,4 +11,6 @@ export interface GqlRequest {
 /** The GraphQL context built by graphqlOptions. */
 export interface GqlContext {
   req: GqlRequest;
+  /** What the request's query fields may still answer together. */
+  pointBudget: PointBudget;
 }

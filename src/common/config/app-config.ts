@@ -203,7 +203,10 @@ export class AppConfig {
   PART_CACHE_MB = 256;
 
   /** Memory for stored parts decoded into columns for queries (decoded once: parts never change). */
-  @Type(() => Number) @IsInt() @Min(1) @Max(64 * 1024)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64 * 1024)
   QUERY_CACHE_MB = 256;
 
   /** Series per environment (metric + agent + labels); a new series past it is refused with CARDINALITY_LIMIT. */
@@ -226,6 +229,13 @@ export class AppConfig {
   @Min(1)
   @Max(100_000_000)
   QUERY_MAX_POINTS = 1_000_000;
+
+  /** A query running longer than this ends with BAD_USER_INPUT (reason QUERY_TIMEOUT). */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.1)
+  @Max(600)
+  QUERY_TIMEOUT_SECONDS = 10;
 
   /** Agent health events and resolved alerts older than this are deleted. */
   @Type(() => Number)

@@ -4,6 +4,7 @@ import { DocumentNode, GraphQLFormattedError, GraphQLSchema, specifiedRules, val
 import { authenticateConnection, requestFromConnection } from '../auth/connection-auth';
 import { TokenVerifier } from '../auth/token-verifier';
 import { AppConfig } from '../config/app-config';
+import { PointBudget } from './point-budget';
 
 /**
  * Apollo + graphql-ws options: in-memory code-first schema (schema.gql is
@@ -30,8 +31,10 @@ export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): Apol
         ...{ validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, depthRule]) },
       },
     },
-    context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown> }) =>
-      ctx.req !== undefined ? { req: ctx.req } : { req: requestFromConnection(ctx.connectionParams) },
+    context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown> }) => ({
+      req: ctx.req ?? requestFromConnection(ctx.connectionParams),
+      pointBudget: new PointBudget(config.QUERY_MAX_POINTS),
+    }),
     formatError: withCode,
   };
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK } from '../../common/clock/clock';
 import { AppConfig } from '../../common/config/app-config';
+import { PointBudget } from '../../common/graphql/point-budget';
 import { AgentLabelIndex } from '../../storage/timeseries/agent-label-index';
 import { SeriesCatalog, SeriesEntry } from '../../storage/timeseries/series-catalog';
 import { TierMaintenance } from '../../storage/timeseries/tier-maintenance';
@@ -10,14 +11,15 @@ import { TopSeriesArgs, TrendsArgs } from '../dto/dashboard.args';
 import { LabelMatcherInput } from '../dto/series-selector.input';
 import { RankedSeries, TrendPoint, TrendResult, TrendSeries } from '../models/trend.model';
 import { compileMatchers, effectiveLabels, InvalidMatcher, LABEL_NAME_PATTERN } from '../query/label-matcher';
-import { QuantileBuffer, quantileOf } from '../query/quantile';
+import { QuantileBuffer } from '../query/quantile';
 import { fitQuery, QueryTooLarge } from '../query/query-cost';
 import { aggregateSeries, GroupPoints } from '../query/series-aggregation';
 import { applySeriesFunction } from '../query/series-functions';
 import { columnsFromBuckets, columnsFromSamples, StepColumns } from '../query/step-columns';
 import { StepGrid, stepGrid, stepStartAt } from '../query/step-grid';
 import { topSeries } from '../query/top-series';
-import { InvalidTrendQuery } from './trends.errors';
+import { QueryDeadline } from './query-deadline';
+import { InvalidTrendQuery, RequestTooLarge } from './trends.errors';
 
 const DEFAULT_BUCKETS = 120;
 export const MAX_TREND_AGENTS = 1_000;
@@ -26,6 +28,12 @@ interface Selected {
   entry: SeriesEntry;
   labels: Map<string, string>;
   columns: StepColumns;
+}
+
+/** What a front end passes along with a query's arguments. */
+export interface QueryOptions {
+  quantiles?: boolean;
+  budget?: PointBudget;
 }
 
 interface Range {
@@ -50,15 +58,21 @@ export class TrendsService {
     private readonly maintenance: TierMaintenance,
   ) {}
 
-  async trends(args: TrendsArgs): Promise<TrendResult> {
+  /**
+   * `quantiles: false` leaves p50/p95/p99 null (a query that does not select them skips their
+   * cost); `budget` is the request's, shared by all its query fields.
+   */
+  async trends(args: TrendsArgs, { quantiles = true, budget }: QueryOptions = {}): Promise<TrendResult> {
     if (args.agentIds != null && args.agentIds.length > MAX_TREND_AGENTS) throw new InvalidTrendQuery(`at most ${MAX_TREND_AGENTS} agentIds`, 'agentIds');
     for (const [i, name] of (args.groupBy ?? []).entries()) {
       if (!LABEL_NAME_PATTERN.test(name)) throw new InvalidTrendQuery(`groupBy[${i}]: invalid label name ${JSON.stringify(name)}`, `groupBy[${i}]`);
     }
     const range = this.range(args.from, args.to, args.stepSeconds, args.function != null);
     const selected = this.select(args.environment, args.metric, args.agentIds, args.matchers);
-    this.assertFits(args.aggregate == null ? selected.length : 1, range);
-    const { resolution, series } = await this.columns(args.environment, args.metric, selected, range, args.function != null);
+    this.assertFits(args.aggregate == null ? selected.length : 1, range, budget);
+    const deadline = this.deadline();
+    const { resolution, series } = await this.columns(args.environment, args.metric, selected, range, args.function != null, deadline);
+    await deadline.yield();
     const grid = stepGrid(range.from, range.to, range.stepMs);
     const out: TrendSeries[] =
       args.aggregate == null
@@ -67,7 +81,7 @@ export class TrendsService {
               agentId: s.entry.agentId,
               metric: args.metric,
               labels: [...s.entry.labels],
-              points: seriesPoints(grid, s.columns, args.function == null ? undefined : applySeriesFunction(args.function, s.columns, range.stepMs)),
+              points: seriesPoints(grid, s.columns, args.function == null ? undefined : applySeriesFunction(args.function, s.columns, range.stepMs), quantiles),
             }))
             .filter((s) => s.points.length > 0)
         : aggregateSeries(series, grid.steps, {
@@ -79,15 +93,17 @@ export class TrendsService {
     return { metric: args.metric, stepSeconds: range.stepMs / 1000, resolution, series: out, warnings: range.warnings };
   }
 
-  async topSeries(args: TopSeriesArgs): Promise<RankedSeries[]> {
+  async topSeries(args: TopSeriesArgs, { budget }: QueryOptions = {}): Promise<RankedSeries[]> {
     if (args.limit != null && !(args.limit >= 1 && args.limit <= 1000)) throw new InvalidTrendQuery('limit must be 1..1000', 'limit');
     const span = args.to.getTime() - args.from.getTime();
     // One step over the whole range, unless a function needs steps to work on (then about 120).
     const stepSeconds = args.function == null ? Math.max(1, Math.ceil(span / 1000)) : undefined;
     const range = this.range(args.from, args.to, stepSeconds, args.function != null);
     const selected = this.select(args.environment, args.metric, undefined, args.matchers);
-    this.assertFits(selected.length, range);
-    const { series } = await this.columns(args.environment, args.metric, selected, range, args.function != null);
+    this.assertFits(selected.length, range, budget);
+    const deadline = this.deadline();
+    const { series } = await this.columns(args.environment, args.metric, selected, range, args.function != null, deadline);
+    await deadline.yield();
     const ranked = topSeries(
       series.map((s) => ({ agentId: s.entry.agentId, labels: s.entry.labels, columns: s.columns })),
       { by: args.by, limit: args.limit ?? 10, ascending: args.ascending ?? false, fn: args.function ?? undefined, stepMs: range.stepMs },
@@ -112,9 +128,14 @@ export class TrendsService {
     return { from, to, stepMs: step * 1000, warnings };
   }
 
-  private assertFits(series: number, range: Range): void {
+  private assertFits(series: number, range: Range, budget: PointBudget | undefined): void {
     const fit = fitQuery(series, range.from, range.to, range.stepMs, this.config.QUERY_MAX_POINTS);
     if (!fit.fits) throw new InvalidTrendQuery(new QueryTooLarge(fit).message, 'stepSeconds');
+    if (budget !== undefined && !budget.take(fit.points)) throw new RequestTooLarge(fit.points, budget.remaining, budget.limit);
+  }
+
+  private deadline(): QueryDeadline {
+    return new QueryDeadline(() => performance.now(), this.config.QUERY_TIMEOUT_SECONDS * 1000);
   }
 
   /** The series of a metric that the agent ids and matchers select, with their effective labels. */
@@ -137,41 +158,48 @@ export class TrendsService {
   }
 
   /** Step columns per selected series: from raw samples (also whenever a function needs first/last), else from rollups. */
-  private async columns(environment: string, metric: string, selected: { entry: SeriesEntry; labels: Map<string, string> }[], range: Range, needsRaw: boolean) {
+  private async columns(
+    environment: string,
+    metric: string,
+    selected: { entry: SeriesEntry; labels: Map<string, string> }[],
+    range: Range,
+    needsRaw: boolean,
+    deadline: QueryDeadline,
+  ): Promise<{ resolution: string; series: Selected[] }> {
     const grid = stepGrid(range.from, range.to, range.stepMs);
     const read = { environment, metric, from: grid.firstStart, to: range.to, stepMs: range.stepMs, series: selected.map((s) => s.entry) };
     const labelsOf = new Map(selected.map((s) => [s.entry.id, s.labels]));
     const tier = this.reader.tierFor(range.stepMs);
     if (needsRaw || tier.name === 'raw') {
-      const samples = await this.reader.samples(read);
-      return {
-        resolution: 'raw',
-        series: samples.map((s): Selected => ({ entry: s.entry, labels: labelsOf.get(s.entry.id)!, columns: columnsFromSamples(grid, s.times, s.values) })),
-      };
+      const series: Selected[] = [];
+      for (const s of await this.reader.samples(read)) {
+        series.push({ entry: s.entry, labels: labelsOf.get(s.entry.id)!, columns: columnsFromSamples(grid, s.times, s.values) });
+        await deadline.yield();
+      }
+      return { resolution: 'raw', series };
     }
-    const { series } = await this.reader.buckets(read);
-    return {
-      resolution: tier.name,
-      series: series.map((s): Selected => ({
-        entry: s.entry,
-        labels: labelsOf.get(s.entry.id)!,
-        columns: columnsFromBuckets(grid, s.fragments),
-      })),
-    };
+    const series: Selected[] = [];
+    for (const s of (await this.reader.buckets(read)).series) {
+      series.push({ entry: s.entry, labels: labelsOf.get(s.entry.id)!, columns: columnsFromBuckets(grid, s.fragments) });
+      await deadline.yield();
+    }
+    return { resolution: tier.name, series };
   }
 }
 
 const orNull = (x: number) => (Number.isNaN(x) ? null : x);
 
 /** The non-empty steps of one series; `value` is its function's result when one was asked for. */
-function seriesPoints(grid: StepGrid, c: StepColumns, value: Float64Array | undefined): TrendPoint[] {
+function seriesPoints(grid: StepGrid, c: StepColumns, value: Float64Array | undefined, quantiles: boolean): TrendPoint[] {
   const points: TrendPoint[] = [];
   const buffer = new QuantileBuffer();
   for (let i = 0; i < grid.steps; i++) {
     if (c.count[i] === 0) continue;
-    const from = c.offsets[i];
-    const to = c.offsets[i + 1];
-    const q = (p: number) => Math.min(c.max[i], Math.max(c.min[i], quantileOf(c.values, c.exact ? undefined : c.weights, p, from, to, buffer)));
+    if (quantiles) {
+      buffer.clear();
+      buffer.addRange(c.values, c.exact ? undefined : c.weights, c.offsets[i], c.offsets[i + 1]);
+    }
+    const q = (p: number) => (quantiles ? buffer.quantile(p, c.min[i], c.max[i]) : null);
     points.push({
       timestamp: new Date(stepStartAt(grid, i)),
       count: c.count[i],
