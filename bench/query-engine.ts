@@ -93,7 +93,7 @@ function queries(grid: StepGrid, raw: RawSeries[], columns: StepColumns[]): Reco
   const input: AggregationSeries[] = raw.map((s, i) => ({ labels: new Map([['region', s.region]]), columns: columns[i] }));
   const ranked = raw.map((s, i) => ({ agentId: `agent-${i}`, labels: [{ name: 'region', value: s.region }], columns: columns[i] }));
   const aggregate = (a: SeriesAggregate, groupBy?: string[], fn?: 'RATE') => () =>
-    aggregateSeries(input, grid.steps, { aggregate: a, groupBy, fn, stepMs: grid.stepMs });
+    aggregateSeries(input, grid, { aggregate: a, groupBy, fn, stepMs: grid.stepMs });
   return {
     fleetAvgMs: median(aggregate('AVG')),
     fleetSumMs: median(aggregate('SUM')),

@@ -2,7 +2,8 @@ import { DDSketch } from '@datadog/sketches-js';
 import { SKETCH_RELATIVE_ACCURACY } from '../../storage/rollups/rollup-bucket';
 import { seededRandom } from '../../../test/support/seeded-random';
 import { LabelPair, compileMatchers, effectiveLabels } from './label-matcher';
-import { AGGREGATE_QUANTILES, SeriesAggregate, aggregateSeries } from './series-aggregation';
+import { BucketColumns, sliceBucketColumns } from '../../storage/rollups/bucket-columns';
+import { AGGREGATE_QUANTILES, SeriesAggregate, aggregateFragments, aggregateSeries } from './series-aggregation';
 import { SeriesFunction, applySeriesFunction } from './series-functions';
 import { BucketSpec, bucketColumnsOf } from '../../../test/support/bucket-columns';
 import { StepColumns, columnsFromBuckets, columnsFromSamples } from './step-columns';
@@ -186,6 +187,8 @@ interface Case {
   grid: StepGrid;
   fleet: RawSeries[];
   raw: StepColumns[];
+  /** Each series' rollup buckets as stored fragments, and as step columns. */
+  fragments: BucketColumns[][];
   sketched: StepColumns[];
 }
 
@@ -201,17 +204,54 @@ function randomCase(seed: number): Case {
   const toMs = fromMs + Math.floor(random() * 40 * stepMs);
   const grid = stepGrid(fromMs, toMs, stepMs);
   const fleet = randomFleet(random, fromMs, Math.max(toMs, fromMs + stepMs));
-  const built = {
+  const built: Case = {
     grid,
     fleet,
     raw: fleet.map((s) => columnsFromSamples(grid, s.times, s.values)),
-    sketched: fleet.map((s) => columnsFromBuckets(grid, [bucketColumnsOf(bruteBuckets(s, stepMs / k))])),
+    fragments: fleet.map((s) => splitFragments(bucketColumnsOf(bruteBuckets(s, stepMs / k)), random)),
+    sketched: [],
   };
+  built.sketched = built.fragments.map((fragments) => columnsFromBuckets(grid, fragments));
   cases.set(seed, built);
   return built;
 }
 
+/** The buckets as up to three fragments of consecutive buckets, as stored parts and the head hand them over. */
+function splitFragments(all: BucketColumns, random: () => number): BucketColumns[] {
+  const cuts = [0, Math.floor(random() * all.length), Math.floor(random() * all.length), all.length].sort((a, b) => a - b);
+  return cuts.slice(1).map((end, i) => sliceBucketColumns(all, i === 0 ? -Infinity : all.start[cuts[i]], end === all.length ? Infinity : all.start[end]));
+}
+
 const SEEDS = Array.from({ length: 40 }, (_, i) => 1000 + i);
+
+describe('aggregation straight from rollup fragments', () => {
+  it.each(SEEDS)('seed %i: equals the aggregation over step columns, for every aggregate and grouping', (seed) => {
+    const c = randomCase(seed);
+    const labels = c.fleet.map((s) => effectiveLabels(s.agentId, s.agentLabels, s.labels));
+    for (const groupBy of GROUPINGS) {
+      for (const aggregate of AGGREGATES) {
+        const fromColumns = aggregateSeries(
+          c.fleet.map((_, i) => ({ labels: labels[i], columns: c.sketched[i] })),
+          c.grid,
+          { aggregate, groupBy, stepMs: c.grid.stepMs },
+        );
+        const fromFragments = aggregateFragments(
+          c.fleet.map((_, i) => ({ labels: labels[i], fragments: c.fragments[i] })),
+          c.grid,
+          { aggregate, groupBy },
+        );
+        // The same merge, summed in another order: equal up to float rounding.
+        expect(fromFragments.map((g) => [g.labels, g.seriesCount])).toEqual(fromColumns.map((g) => [g.labels, g.seriesCount]));
+        fromFragments.forEach((g, gi) => {
+          for (const column of ['count', 'sum', 'min', 'max', 'avg', 'value'] as const) {
+            const expected = fromColumns[gi].points[column];
+            g.points[column].forEach((x, i) => expectClose(x, expected[i], 1e-9 * Math.abs(expected[i]), `seed ${seed} ${aggregate} ${column} step ${i}`));
+          }
+        });
+      }
+    }
+  });
+});
 
 describe.each([
   ['raw samples', false],
@@ -257,7 +297,7 @@ describe.each([
       c.fleet.forEach((_, i) => members.set(keyOf(i), [...(members.get(keyOf(i)) ?? []), i]));
       for (const fn of FUNCTIONS) {
         const perSeries = fn === undefined ? undefined : brute.map((steps) => bruteFunction(fn, steps, c.grid.stepMs));
-        const results = AGGREGATES.map((aggregate) => aggregateSeries(input, c.grid.steps, { aggregate, groupBy, fn, stepMs: c.grid.stepMs }));
+        const results = AGGREGATES.map((aggregate) => aggregateSeries(input, c.grid, { aggregate, groupBy, fn, stepMs: c.grid.stepMs }));
         const expectedGroups = groupBy.length === 0 && members.size === 0 ? 1 : members.size;
         for (const groups of results) expect(groups.length).toBe(expectedGroups);
         results[0].forEach((group, g) => {

@@ -17,7 +17,7 @@ describe('aggregateSeries', () => {
     series({ agent: 'a3' }, [], []),
   ];
   const run = (aggregate: Parameters<typeof aggregateSeries>[2]['aggregate'], groupBy?: string[]) =>
-    aggregateSeries(fleet, grid.steps, { aggregate, groupBy, stepMs: grid.stepMs });
+    aggregateSeries(fleet, grid, { aggregate, groupBy, stepMs: grid.stepMs });
 
   it('merges the steps of all series without groupBy', () => {
     const [group, ...rest] = run('AVG');
@@ -60,7 +60,7 @@ describe('aggregateSeries', () => {
   it('aggregates the function values with a function', () => {
     const counters = [series({ agent: 'a1' }, [1_000, 2_000, 11_000], [1, 4, 6]), series({ agent: 'a2' }, [1_000, 12_000], [5, 2])];
     const at = (aggregate: Parameters<typeof aggregateSeries>[2]['aggregate']) =>
-      aggregateSeries(counters, grid.steps, { aggregate, fn: 'INCREASE', stepMs: grid.stepMs })[0].points;
+      aggregateSeries(counters, grid, { aggregate, fn: 'INCREASE', stepMs: grid.stepMs })[0].points;
     // a1: [3, 2]; a2: [0, 2 (reset)].
     expect(arr(at('SUM').value)).toEqual([3, 4]);
     expect(arr(at('AVG').value)).toEqual([1.5, 2]);
@@ -71,7 +71,7 @@ describe('aggregateSeries', () => {
   });
 
   it('gives one empty group for no series without groupBy, none with', () => {
-    expect(aggregateSeries([], 2, { aggregate: 'AVG', stepMs: 1 }).map((g) => arr(g.points.value))).toEqual([[NaN, NaN]]);
-    expect(aggregateSeries([], 2, { aggregate: 'AVG', groupBy: ['x'], stepMs: 1 })).toEqual([]);
+    expect(aggregateSeries([], stepGrid(0, 2, 1), { aggregate: 'AVG', stepMs: 1 }).map((g) => arr(g.points.value))).toEqual([[NaN, NaN]]);
+    expect(aggregateSeries([], stepGrid(0, 2, 1), { aggregate: 'AVG', groupBy: ['x'], stepMs: 1 })).toEqual([]);
   });
 });

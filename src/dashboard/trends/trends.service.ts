@@ -5,7 +5,7 @@ import { PointBudget } from '../../common/graphql/point-budget';
 import { AgentLabelIndex } from '../../storage/timeseries/agent-label-index';
 import { SeriesCatalog, SeriesEntry } from '../../storage/timeseries/series-catalog';
 import { TierMaintenance } from '../../storage/timeseries/tier-maintenance';
-import { TimeSeriesReader } from '../../storage/timeseries/time-series-reader';
+import { SeriesRead, TimeSeriesReader } from '../../storage/timeseries/time-series-reader';
 import { TIERS } from '../../storage/timeseries/tiers';
 import { TopSeriesArgs, TrendsArgs } from '../dto/dashboard.args';
 import { LabelMatcherInput } from '../dto/series-selector.input';
@@ -13,7 +13,7 @@ import { RankedSeries, TrendPoint, TrendResult, TrendSeries } from '../models/tr
 import { compileMatchers, effectiveLabels, InvalidMatcher, LABEL_NAME_PATTERN } from '../query/label-matcher';
 import { QuantileBuffer } from '../query/quantile';
 import { fitQuery, QueryTooLarge } from '../query/query-cost';
-import { aggregateSeries, GroupPoints } from '../query/series-aggregation';
+import { aggregateFragments, aggregateSeries, GroupPoints, SeriesGroup } from '../query/series-aggregation';
 import { applySeriesFunction } from '../query/series-functions';
 import { columnsFromBuckets, columnsFromSamples, StepColumns } from '../query/step-columns';
 import { StepGrid, stepGrid, stepStartAt } from '../query/step-grid';
@@ -71,9 +71,19 @@ export class TrendsService {
     const selected = this.select(args.environment, args.metric, args.agentIds, args.matchers);
     this.assertFits(args.aggregate == null ? selected.length : 1, range, budget);
     const deadline = this.deadline();
+    const grid = stepGrid(range.from, range.to, range.stepMs);
+    const tier = this.reader.tierFor(range.stepMs);
+    if (args.aggregate != null && args.function == null && tier.name !== 'raw') {
+      // A fleet aggregate of rollups merges the stored fragments directly, without step columns per series.
+      const read = this.readOf(args.environment, args.metric, selected, grid, range);
+      const labelsOf = new Map(selected.map((s) => [s.entry.id, s.labels]));
+      const fragments = (await this.reader.buckets(read)).series.map((s) => ({ labels: labelsOf.get(s.entry.id)!, fragments: s.fragments }));
+      await deadline.yield();
+      const groups = aggregateFragments(fragments, grid, { aggregate: args.aggregate, groupBy: args.groupBy ?? [] });
+      return { ...this.result(args.metric, range, tier.name), series: groups.map((group) => aggregatedSeries(args.metric, grid, group)) };
+    }
     const { resolution, series } = await this.columns(args.environment, args.metric, selected, range, args.function != null, deadline);
     await deadline.yield();
-    const grid = stepGrid(range.from, range.to, range.stepMs);
     const out: TrendSeries[] =
       args.aggregate == null
         ? series
@@ -84,13 +94,17 @@ export class TrendsService {
               points: seriesPoints(grid, s.columns, args.function == null ? undefined : applySeriesFunction(args.function, s.columns, range.stepMs), quantiles),
             }))
             .filter((s) => s.points.length > 0)
-        : aggregateSeries(series, grid.steps, {
+        : aggregateSeries(series, grid, {
             aggregate: args.aggregate,
             groupBy: args.groupBy ?? [],
             fn: args.function ?? undefined,
             stepMs: range.stepMs,
-          }).map((group) => ({ agentId: '*', metric: args.metric, labels: group.labels, points: groupPoints(grid, group.points) }));
-    return { metric: args.metric, stepSeconds: range.stepMs / 1000, resolution, series: out, warnings: range.warnings };
+          }).map((group) => aggregatedSeries(args.metric, grid, group));
+    return { ...this.result(args.metric, range, resolution), series: out };
+  }
+
+  private result(metric: string, range: Range, resolution: string): Omit<TrendResult, 'series'> {
+    return { metric, stepSeconds: range.stepMs / 1000, resolution, warnings: range.warnings };
   }
 
   async topSeries(args: TopSeriesArgs, { budget }: QueryOptions = {}): Promise<RankedSeries[]> {
@@ -157,6 +171,11 @@ export class TrendsService {
     return out;
   }
 
+  /** The storage read of a query: whole steps from the grid's first start, up to `to`. */
+  private readOf(environment: string, metric: string, selected: { entry: SeriesEntry }[], grid: StepGrid, range: Range): SeriesRead {
+    return { environment, metric, from: grid.firstStart, to: range.to, stepMs: range.stepMs, series: selected.map((s) => s.entry) };
+  }
+
   /** Step columns per selected series: from raw samples (also whenever a function needs first/last), else from rollups. */
   private async columns(
     environment: string,
@@ -167,7 +186,7 @@ export class TrendsService {
     deadline: QueryDeadline,
   ): Promise<{ resolution: string; series: Selected[] }> {
     const grid = stepGrid(range.from, range.to, range.stepMs);
-    const read = { environment, metric, from: grid.firstStart, to: range.to, stepMs: range.stepMs, series: selected.map((s) => s.entry) };
+    const read = this.readOf(environment, metric, selected, grid, range);
     const labelsOf = new Map(selected.map((s) => [s.entry.id, s.labels]));
     const tier = this.reader.tierFor(range.stepMs);
     if (needsRaw || tier.name === 'raw') {
@@ -215,6 +234,13 @@ function seriesPoints(grid: StepGrid, c: StepColumns, value: Float64Array | unde
   }
   return points;
 }
+
+const aggregatedSeries = (metric: string, grid: StepGrid, group: SeriesGroup): TrendSeries => ({
+  agentId: '*',
+  metric,
+  labels: group.labels,
+  points: groupPoints(grid, group.points),
+});
 
 /** The non-empty steps of an aggregated group. */
 function groupPoints(grid: StepGrid, g: GroupPoints): TrendPoint[] {

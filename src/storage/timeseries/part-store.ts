@@ -11,6 +11,12 @@ import { Tier } from './tiers';
 /** A part is split into pages of about this size (a document may not exceed 16 MB). */
 const PAGE_TARGET_BYTES = 2 * 1024 * 1024;
 
+/** The series a read wants, and their ids as a set (built once per read, not once per part). */
+export interface Selection {
+  entries: readonly SeriesEntry[];
+  ids: ReadonlySet<number>;
+}
+
 /** How a query reads the payloads of one kind of part (raw chunks, rollup buckets), and what its result costs in the cache. */
 export interface PartDecoder<T> {
   readonly name: string;
@@ -102,9 +108,10 @@ export class PartStore {
    * The series of `part` in `selected`, decoded by `decoder` (one per tier kind), from the pages
    * that hold them; each page is decoded whole once and kept in the query cache.
    */
-  async readDecoded<T>(part: PartEntry, selected: readonly SeriesEntry[], decoder: PartDecoder<T>): Promise<{ seriesId: number; value: T }[]> {
-    const ids = new Set(selected.map((s) => s.id));
-    const pages = [...new Set(selected.map((s) => pageId(part.id, pageOf(s.agentId, part.pages))))];
+  async readDecoded<T>(part: PartEntry, selected: Selection, decoder: PartDecoder<T>): Promise<{ seriesId: number; value: T }[]> {
+    const ids = selected.ids;
+    const pages =
+      part.pages === 1 ? [pageId(part.id, 0)] : [...new Set(selected.entries.map((s) => pageOf(s.agentId, part.pages)))].map((page) => pageId(part.id, page));
     const decoded = await Promise.all(pages.map((id) => this.decodedPage(id, decoder)));
     const out: { seriesId: number; value: T }[] = [];
     for (const page of decoded) for (const [seriesId, value] of page) if (ids.has(seriesId)) out.push({ seriesId, value });

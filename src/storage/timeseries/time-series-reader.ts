@@ -88,7 +88,8 @@ export class TimeSeriesReader {
   }
 
   private async load<T>(parts: PartEntry[], series: readonly SeriesEntry[], decoder: PartDecoder<T>) {
-    return (await Promise.all(parts.map((part) => this.parts.readDecoded(part, series, decoder)))).flat();
+    const selection = { entries: series, ids: new Set(series.map((s) => s.id)) };
+    return (await Promise.all(parts.map((part) => this.parts.readDecoded(part, selection, decoder)))).flat();
   }
 }
 
