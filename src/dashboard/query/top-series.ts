@@ -2,6 +2,7 @@ import { LabelPair } from './label-matcher';
 import { QuantileBuffer } from './quantile';
 import { AGGREGATE_QUANTILES, SeriesAggregate } from './series-aggregation';
 import { SeriesFunction, applySeriesFunction } from './series-functions';
+import { BucketColumns } from '../../storage/rollups/bucket-columns';
 import { StepColumns } from './step-columns';
 
 /**
@@ -19,7 +20,13 @@ export interface RankableSeries {
   agentId: string;
   /** The series' own labels (for the tie-break and for the caller to show). */
   labels: readonly LabelPair[];
-  columns: StepColumns;
+  /**
+   * The data over the range, one of: step columns (required with a function); the stored rollup
+   * fragments; or the raw sample values. The last two rank without building step columns.
+   */
+  columns?: StepColumns;
+  fragments?: readonly BucketColumns[];
+  samples?: Float64Array;
 }
 
 export interface RankOptions {
@@ -44,8 +51,8 @@ export function topSeries<T extends RankableSeries>(series: readonly T[], option
   for (const s of series) {
     const value =
       options.fn === undefined
-        ? rangeValue(s.columns, options.by, buffer)
-        : valuesAggregate(applySeriesFunction(options.fn, s.columns, options.stepMs), options.by, buffer);
+        ? rangeValue(s, options.by, buffer)
+        : valuesAggregate(applySeriesFunction(options.fn, s.columns!, options.stepMs), options.by, buffer);
     if (!Number.isNaN(value)) ranked.push({ series: s, value, key: labelsKey(s.labels) });
   }
   const direction = options.ascending === true ? 1 : -1;
@@ -66,25 +73,42 @@ function labelsKey(labels: readonly LabelPair[]): string {
     .join('\u0000');
 }
 
-/** One aggregate over the merge of all steps of one series; NaN without samples. */
-function rangeValue(c: StepColumns, by: SeriesAggregate, buffer: QuantileBuffer): number {
+/** One aggregate over all of one series' data in the range; NaN without samples. */
+function rangeValue(s: RankableSeries, by: SeriesAggregate, buffer: QuantileBuffer): number {
+  if (s.samples !== undefined) return valuesAggregate(s.samples, by, buffer);
+  const c = s.columns;
+  const parts: readonly RangeBuckets[] = s.fragments ?? (c === undefined ? [] : [{ length: c.steps, count: c.count, sum: c.sum, min: c.min, max: c.max, binOffsets: c.offsets, binValues: c.values, binCounts: c.exact ? undefined : c.weights }]);
   let count = 0;
   let sum = 0;
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < c.steps; i++) {
-    if (c.count[i] === 0) continue;
-    count += c.count[i];
-    sum += c.sum[i];
-    if (c.min[i] < min) min = c.min[i];
-    if (c.max[i] > max) max = c.max[i];
+  for (const f of parts) {
+    for (let i = 0; i < f.length; i++) {
+      if (f.count[i] === 0) continue;
+      count += f.count[i];
+      sum += f.sum[i];
+      if (f.min[i] < min) min = f.min[i];
+      if (f.max[i] > max) max = f.max[i];
+    }
   }
   if (count === 0) return NaN;
   return pick(by, { count, sum, min, max }, (q) => {
     buffer.clear();
-    buffer.addRange(c.values, c.exact ? undefined : c.weights, 0, c.offsets[c.steps]);
+    for (const f of parts) buffer.addRange(f.binValues, f.binCounts, f.binOffsets[0], f.binOffsets[f.length]);
     return buffer.quantile(q, min, max);
   });
+}
+
+/** Buckets with their bins, as rollup fragments and step columns both have them (no weights: weight 1 each). */
+interface RangeBuckets {
+  length: number;
+  count: ArrayLike<number>;
+  sum: ArrayLike<number>;
+  min: ArrayLike<number>;
+  max: ArrayLike<number>;
+  binOffsets: ArrayLike<number>;
+  binValues: Float64Array;
+  binCounts: Float64Array | undefined;
 }
 
 /** One aggregate over the step values of a function (NaN: no value); NaN when there are none. */
