@@ -6,7 +6,7 @@ import { LabelNamesArgs, LabelValuesArgs, LiveAggregatesArgs, MetricsArgs, TopSe
 import { LiveAggregatesService } from './live/live-aggregates.service';
 import { LiveAggregate } from './models/live-aggregate.model';
 import { RankedSeries, TrendResult } from './models/trend.model';
-import { selectedFields } from './trends/selected-fields';
+import { selectsPercentiles } from './trends/selected-fields';
 import { SeriesDiscovery } from './trends/series-discovery';
 import { TrendsService } from './trends/trends.service';
 
@@ -21,8 +21,7 @@ export class DashboardResolver {
   @Requires('read')
   @Query(() => TrendResult)
   trends(@Args() args: TrendsArgs, @Info() info: GraphQLResolveInfo, @Context('pointBudget') budget: PointBudget): Promise<TrendResult> {
-    const points = selectedFields(info, ['series', 'points']);
-    return this.trendsService.trends(args, { quantiles: points.has('p50') || points.has('p95') || points.has('p99'), budget });
+    return this.trendsService.trends(args, { quantiles: selectsPercentiles(info.fieldNodes, info.fragments), budget });
   }
 
   @Requires('read')

@@ -2,8 +2,8 @@ import { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { AppConfig } from '../config/app-config';
+import { operationCost } from './operation-limits';
 
 /** Refuses operations whose estimated cost exceeds GRAPHQL_MAX_COST (list fields multiply by their page size). */
 @Plugin()
@@ -20,13 +20,7 @@ export class ComplexityPlugin implements ApolloServerPlugin {
       didResolveOperation({ request, document }) {
         let cost: number;
         try {
-          cost = getComplexity({
-            schema,
-            operationName: request.operationName,
-            query: document,
-            variables: request.variables,
-            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-          });
+          cost = operationCost(schema, document, request.operationName, request.variables);
         } catch {
           // Variables that do not coerce: execution refuses them with BAD_USER_INPUT and their path.
           return Promise.resolve();

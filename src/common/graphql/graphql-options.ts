@@ -1,9 +1,9 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import depthLimit from 'graphql-depth-limit';
-import { DocumentNode, GraphQLFormattedError, GraphQLSchema, specifiedRules, validate, ValidationRule } from 'graphql';
+import { DocumentNode, GraphQLFormattedError, GraphQLSchema, specifiedRules, validate } from 'graphql';
 import { authenticateConnection, requestFromConnection } from '../auth/connection-auth';
 import { TokenVerifier } from '../auth/token-verifier';
 import { AppConfig } from '../config/app-config';
+import { depthLimitRule } from './operation-limits';
 import { PointBudget } from './point-budget';
 
 /**
@@ -13,8 +13,7 @@ import { PointBudget } from './point-budget';
  * carry extensions.code.
  */
 export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): ApolloDriverConfig {
-  // @types/graphql-depth-limit declares the rule as `any`.
-  const depthRule = depthLimit(config.GRAPHQL_MAX_DEPTH) as ValidationRule;
+  const depthRule = depthLimitRule(config.GRAPHQL_MAX_DEPTH);
   return {
     autoSchemaFile: true,
     sortSchema: true,

@@ -77,7 +77,22 @@ function labelsKey(labels: readonly LabelPair[]): string {
 function rangeValue(s: RankableSeries, by: SeriesAggregate, buffer: QuantileBuffer): number {
   if (s.samples !== undefined) return valuesAggregate(s.samples, by, buffer);
   const c = s.columns;
-  const parts: readonly RangeBuckets[] = s.fragments ?? (c === undefined ? [] : [{ length: c.steps, count: c.count, sum: c.sum, min: c.min, max: c.max, binOffsets: c.offsets, binValues: c.values, binCounts: c.exact ? undefined : c.weights }]);
+  const parts: readonly RangeBuckets[] =
+    s.fragments ??
+    (c === undefined
+      ? []
+      : [
+          {
+            length: c.steps,
+            count: c.count,
+            sum: c.sum,
+            min: c.min,
+            max: c.max,
+            binOffsets: c.offsets,
+            binValues: c.values,
+            binCounts: c.exact ? undefined : c.weights,
+          },
+        ]);
   let count = 0;
   let sum = 0;
   let min = Infinity;

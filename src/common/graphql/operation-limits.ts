@@ -1,0 +1,33 @@
+import depthLimit from 'graphql-depth-limit';
+import { DocumentNode, GraphQLSchema, ValidationRule } from 'graphql';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+
+/**
+ * The bounds every operation is held to, in one place for each way in: Apollo (validation
+ * rules and ComplexityPlugin), graphql-ws, and the read fast path in front of Apollo.
+ */
+
+/** The depth limit (GRAPHQL_MAX_DEPTH) as a validation rule. */
+export function depthLimitRule(maxDepth: number): ValidationRule {
+  // @types/graphql-depth-limit declares the rule as `any`.
+  return depthLimit(maxDepth) as ValidationRule;
+}
+
+/**
+ * The estimated cost of an operation that GRAPHQL_MAX_COST bounds: list fields multiply by
+ * their page size, every other field counts 1. Throws when the variables do not coerce.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown> | undefined,
+): number {
+  return getComplexity({
+    schema,
+    operationName,
+    query: document,
+    variables,
+    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+  });
+}
