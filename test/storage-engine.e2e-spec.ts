@@ -1,3 +1,4 @@
+import { PartStore } from '../src/storage/timeseries/part-store';
 import { TierMaintenance } from '../src/storage/timeseries/tier-maintenance';
 import { TimeSeriesStore } from '../src/storage/timeseries/time-series-store';
 import { RetentionService } from '../src/storage/retention.service';
@@ -139,5 +140,66 @@ describe('storage engine tiers (HTTP, real database, manual clock)', () => {
     t.clock.advance(365 * DAY);
     expect((await sweep())['1d']).toBeGreaterThan(0);
     expect((await points(day0, day0 + DAY, 86_400)).points).toEqual([]);
+  });
+});
+
+describe('storage engine: an open period with many parts (HTTP, real database, manual clock)', () => {
+  let t: TestApp;
+  let agent: string;
+  let viewer: string;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    agent = t.token({ roles: ['agent'], environments: ['lab'] });
+    viewer = t.token({ roles: ['viewer'], environments: ['lab'] });
+  });
+  afterAll(() => t.stop());
+
+  const checkpoint = () => t.get(TimeSeriesStore).checkpoint();
+  const rollUp = () => t.get(TierMaintenance).rollUp();
+
+  async function ingest(timestamps: number[], values: number[]): Promise<void> {
+    const res = await t.graphql(INGEST, { batch: { environment: 'lab', series: [{ agentId: 'a1', metric: 'load', timestamps, values }] } }, agent);
+    expect(res.errors).toBeUndefined();
+  }
+
+  async function points(from: number, to: number, stepSeconds: number) {
+    const res = await t.graphql<{ trends: { resolution: string; series: { points: Point[] }[] } }>(
+      TRENDS_WITH_QUANTILES,
+      { environment: 'lab', metric: 'load', from: new Date(from).toISOString(), to: new Date(to).toISOString(), stepSeconds },
+      viewer,
+    );
+    expect(res.errors).toBeUndefined();
+    return { resolution: res.data!.trends.resolution, points: res.data!.trends.series[0]?.points ?? [] };
+  }
+
+  it('compacts an open period that gathered many parts, every answer unchanged', async () => {
+    // The current hour, written by 12 checkpoints: 12 raw and 12 1-minute parts.
+    const open = Math.floor(t.clock.now() / HOUR) * HOUR;
+    const minutes = Math.max(1, Math.floor((t.clock.now() - open) / MIN));
+    for (let c = 0; c < 12; c++) {
+      await ingest([open + (c % minutes) * MIN + c * 1000], [c * 1.5]);
+      await checkpoint();
+    }
+    const manifests = () =>
+      t
+        .get(PartStore)
+        .catalog.all()
+        .filter((m) => m.environment === 'lab' && m.periodStart === open);
+    expect(manifests().map((m) => m.parts.length)).toEqual([12, 12]);
+    const raw = await points(open, open + HOUR, 1);
+    const minute = await points(open, open + HOUR, 60);
+    await rollUp();
+    expect(
+      manifests()
+        .map((m) => [m.tier, m.parts.length, m.parts[0].rolledUp])
+        .sort(),
+    ).toEqual([
+      ['1m', 1, false],
+      ['raw', 1, false],
+    ]);
+    expect(await points(open, open + HOUR, 1)).toEqual(raw);
+    expect(await points(open, open + HOUR, 60)).toEqual(minute);
+    expect(raw.points.reduce((n, p) => n + p.count, 0)).toBe(12);
   });
 });

@@ -17,6 +17,20 @@ export interface Selection {
   ids: ReadonlySet<number>;
 }
 
+/** Calls `visit` for each selected series in the decoded pages, walking whichever is smaller: the page or the selection. */
+export function visitSelected<T>(pages: readonly ReadonlyMap<number, T>[], selected: Selection, visit: (seriesId: number, value: T) => void): void {
+  for (const page of pages) {
+    if (selected.ids.size < page.size) {
+      for (const id of selected.ids) {
+        const value = page.get(id);
+        if (value !== undefined) visit(id, value);
+      }
+    } else {
+      for (const [id, value] of page) if (selected.ids.has(id)) visit(id, value);
+    }
+  }
+}
+
 /** How a query reads the payloads of one kind of part (raw chunks, rollup buckets), and what its result costs in the cache. */
 export interface PartDecoder<T> {
   readonly name: string;
@@ -105,17 +119,13 @@ export class PartStore {
   }
 
   /**
-   * The series of `part` in `selected`, decoded by `decoder` (one per tier kind), from the pages
-   * that hold them; each page is decoded whole once and kept in the query cache.
+   * The pages of `part` that hold the `selected` series, decoded by `decoder` (one per tier kind):
+   * each page is decoded whole once and kept in the query cache. `visitSelected` walks them.
    */
-  async readDecoded<T>(part: PartEntry, selected: Selection, decoder: PartDecoder<T>): Promise<{ seriesId: number; value: T }[]> {
-    const ids = selected.ids;
+  async readDecoded<T>(part: PartEntry, selected: Selection, decoder: PartDecoder<T>): Promise<ReadonlyMap<number, T>[]> {
     const pages =
       part.pages === 1 ? [pageId(part.id, 0)] : [...new Set(selected.entries.map((s) => pageOf(s.agentId, part.pages)))].map((page) => pageId(part.id, page));
-    const decoded = await Promise.all(pages.map((id) => this.decodedPage(id, decoder)));
-    const out: { seriesId: number; value: T }[] = [];
-    for (const page of decoded) for (const [seriesId, value] of page) if (ids.has(seriesId)) out.push({ seriesId, value });
-    return out;
+    return Promise.all(pages.map((id) => this.decodedPage(id, decoder)));
   }
 
   private async decodedPage<T>(id: string, decoder: PartDecoder<T>): Promise<ReadonlyMap<number, T>> {

@@ -6,13 +6,15 @@ import { bucketStart } from '../../common/time/bucket-start';
 import { RollupBucket } from '../rollups/rollup-bucket';
 import { decodeBuckets, encodeBuckets, mergeBucketLists } from '../rollups/rollup-codec';
 import { JobLock } from './job-lock';
-import { PartSeries } from './part-codec';
-import { Manifest } from './part-catalog';
+import { decodeChunkList, encodeChunkList, PartSeries } from './part-codec';
+import { Manifest, PartEntry } from './part-catalog';
 import { partId } from './part-id';
 import { PartStore } from './part-store';
 import { periodStart, Retention, ROLLUP_TIERS, Tier, TIERS } from './tiers';
 
 const HOUR = 3_600_000;
+/** Parts an open period may gather before they are compacted into one. */
+const OPEN_PARTS_MAX = 8;
 const DAY = 24 * HOUR;
 
 /**
@@ -50,7 +52,7 @@ export class TierMaintenance implements OnModuleInit {
     );
   }
 
-  /** Rolls up every closed period that has parts not yet rolled up; returns how many periods. */
+  /** Rolls up every closed period that has parts not yet rolled up, and compacts open periods with many parts; returns how many periods were rolled up. */
   rollUp(): Promise<number> {
     return this.jobs.run(async () => {
       const now = this.clock.now();
@@ -64,8 +66,23 @@ export class TierMaintenance implements OnModuleInit {
           periods++;
         }
       }
+      await this.compactOpenPeriods(now);
       return periods;
     });
+  }
+
+  /**
+   * A period still open gains a part at every checkpoint (120 an hour at 30 s), and a read of it
+   * handles every part of every series. Past OPEN_PARTS_MAX, its parts not yet rolled up are
+   * compacted into one (still not rolled up), so reads of the newest data stay cheap.
+   */
+  private async compactOpenPeriods(now: number): Promise<void> {
+    for (const manifest of this.parts.catalog.all()) {
+      const tier = TIERS[manifest.tier];
+      const fresh = manifest.parts.filter((p) => !p.rolledUp);
+      if (fresh.length < OPEN_PARTS_MAX || manifest.periodStart + tier.periodMs <= now - this.config.ROLLUP_GRACE_SECONDS * 1000) continue;
+      await this.compact(tier, manifest, fresh, false);
+    }
   }
 
   /** Deletes what has outlived its tier's retention; returns the manifests deleted per tier. */
@@ -100,16 +117,46 @@ export class TierMaintenance implements OnModuleInit {
       await this.parts.saveManifests([{ ...manifest, parts: [{ ...manifest.parts[0], rolledUp: true }] }]);
       return;
     }
-    const all = await this.readSeries(manifest.parts);
-    const compacted = {
-      ...base,
-      ...span([...all.values()].map((buckets) => ({ buckets }))),
-      id: partId(tier.name, base.environment, base.metric, manifest.periodStart, { compactionOf: manifest.parts.map((p) => p.id) }),
-    };
-    const series = [...all.entries()].map(([seriesId, buckets]) => toPartSeries({ seriesId, buckets }));
-    const written = await this.parts.writeDetached({ ...compacted, generation: -1, tier, periodStart: manifest.periodStart, series });
-    await this.parts.saveManifests([{ ...manifest, parts: [{ ...written, rolledUp: true }] }]);
-    await this.parts.deleteParts(manifest.parts);
+    await this.compact(tier, manifest, manifest.parts, true);
+  }
+
+  /** Replaces `parts` of the manifest by one part holding all their series, marked `rolledUp`. */
+  private async compact(tier: Tier, manifest: Manifest, parts: PartEntry[], rolledUp: boolean): Promise<void> {
+    const id = partId(tier.name, manifest.environment, manifest.metric, manifest.periodStart, { compactionOf: parts.map((p) => p.id) });
+    const common = { id, environment: manifest.environment, metric: manifest.metric, generation: -1, tier, periodStart: manifest.periodStart };
+    let written: PartEntry;
+    if (tier.name === 'raw') {
+      const chunks = await this.readChunks(parts);
+      const series = [...chunks.entries()].map(([seriesId, list]) => ({ seriesId, payload: encodeChunkList(list) }));
+      const samples = parts.reduce((n, p) => n + p.samples, 0);
+      written = await this.parts.writeDetached({
+        ...common,
+        from: Math.min(...parts.map((p) => p.from)),
+        to: Math.max(...parts.map((p) => p.to)),
+        samples,
+        series,
+      });
+    } else {
+      const all = await this.readSeries(parts);
+      const series = [...all.entries()].map(([seriesId, buckets]) => toPartSeries({ seriesId, buckets }));
+      written = await this.parts.writeDetached({ ...common, ...span([...all.values()].map((buckets) => ({ buckets }))), series });
+    }
+    const kept = manifest.parts.filter((p) => !parts.includes(p));
+    await this.parts.saveManifests([{ ...manifest, parts: [...kept, { ...written, rolledUp }] }]);
+    await this.parts.deleteParts(parts);
+  }
+
+  /** The chunks of every series in raw `parts`, per series id, in the parts' order. */
+  private async readChunks(parts: PartEntry[]): Promise<Map<number, Uint8Array[]>> {
+    const out = new Map<number, Uint8Array[]>();
+    for (const part of parts) {
+      for (const s of await this.parts.read(part)) {
+        const list = out.get(s.seriesId) ?? [];
+        list.push(...decodeChunkList(s.payload));
+        out.set(s.seriesId, list);
+      }
+    }
+    return out;
   }
 
   /** The buckets of every series in `parts`, merged per series id. */

@@ -4,7 +4,7 @@ import { BucketColumns, bucketColumnsBytes, sliceBucketColumns } from '../rollup
 import { RollupBucket } from '../rollups/rollup-bucket';
 import { decodeBucketColumns, encodeBuckets } from '../rollups/rollup-codec';
 import { PartEntry } from './part-catalog';
-import { PartDecoder, PartStore } from './part-store';
+import { PartDecoder, PartStore, visitSelected } from './part-store';
 import { decodeSampleColumns, mergeSampleColumns, SampleColumns, sampleColumnsBytes, sliceSampleColumns, sortedColumns } from './sample-columns';
 import { SeriesEntry } from './series-catalog';
 import { SeriesHead } from './series-head';
@@ -58,7 +58,7 @@ export class TimeSeriesReader {
     const { heads, parts } = this.sources(TIERS.raw, read);
     const fragments = new Map<number, SampleColumns[]>(read.series.map((entry) => [entry.id, []]));
     for (const s of heads) fragments.get(s.entry.id)!.push(headSamples(s, read));
-    for (const { seriesId, value } of await this.load(parts, read.series, RAW)) fragments.get(seriesId)!.push(sliceSampleColumns(value, read.from, read.to));
+    await this.load(parts, read.series, RAW, (seriesId, value) => fragments.get(seriesId)!.push(sliceSampleColumns(value, read.from, read.to)));
     return read.series.map((entry) => ({ entry, ...mergeSampleColumns(fragments.get(entry.id)!) }));
   }
 
@@ -71,7 +71,7 @@ export class TimeSeriesReader {
       const samples = headSamples(s, read);
       if (samples.times.length > 0) fragments.get(s.entry.id)!.push(headBuckets(samples, tier.bucketMs));
     }
-    for (const { seriesId, value } of await this.load(parts, read.series, ROLLUP)) fragments.get(seriesId)!.push(sliceBucketColumns(value, read.from, read.to));
+    await this.load(parts, read.series, ROLLUP, (seriesId, value) => fragments.get(seriesId)!.push(sliceBucketColumns(value, read.from, read.to)));
     return { tier, series: read.series.map((entry) => ({ entry, fragments: fragments.get(entry.id)! })) };
   }
 
@@ -87,9 +87,15 @@ export class TimeSeriesReader {
     return { heads, parts };
   }
 
-  private async load<T>(parts: PartEntry[], series: readonly SeriesEntry[], decoder: PartDecoder<T>) {
+  private async load<T>(
+    parts: PartEntry[],
+    series: readonly SeriesEntry[],
+    decoder: PartDecoder<T>,
+    visit: (seriesId: number, value: T) => void,
+  ): Promise<void> {
     const selection = { entries: series, ids: new Set(series.map((s) => s.id)) };
-    return (await Promise.all(parts.map((part) => this.parts.readDecoded(part, selection, decoder)))).flat();
+    // In the parts' order, whatever order their pages arrive in: merges then add up the same way every time.
+    for (const pages of await Promise.all(parts.map((part) => this.parts.readDecoded(part, selection, decoder)))) visitSelected(pages, selection, visit);
   }
 }
 
