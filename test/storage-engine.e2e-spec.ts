@@ -7,6 +7,7 @@ import { INGEST, TestApp } from './support/test-app';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
+const OPEN = 'lab-open';
 
 const TRENDS_WITH_QUANTILES = `query($environment: String!, $metric: String!, $from: DateTime!, $to: DateTime!, $stepSeconds: Int) {
   trends(environment: $environment, metric: $metric, from: $from, to: $to, stepSeconds: $stepSeconds) {
@@ -40,8 +41,8 @@ describe('storage engine tiers (HTTP, real database, manual clock)', () => {
 
   beforeAll(async () => {
     t = await TestApp.start({ ROLLUP_GRACE_SECONDS: '60' });
-    agent = t.token({ roles: ['agent'], environments: ['lab'] });
-    viewer = t.token({ roles: ['viewer'], environments: ['lab'] });
+    agent = t.token({ roles: ['agent'], environments: ['lab', OPEN] });
+    viewer = t.token({ roles: ['viewer'], environments: ['lab', OPEN] });
     // An hour that has begun at least 3 hours ago, and its day.
     hour0 = Math.floor(t.clock.now() / HOUR) * HOUR - 3 * HOUR;
     day0 = Math.floor(hour0 / DAY) * DAY;
@@ -51,15 +52,15 @@ describe('storage engine tiers (HTTP, real database, manual clock)', () => {
   const checkpoint = () => t.get(TimeSeriesStore).checkpoint();
   const rollUp = () => t.get(TierMaintenance).rollUp();
 
-  async function ingest(timestamps: number[], values: number[]): Promise<void> {
-    const res = await t.graphql(INGEST, { batch: { environment: 'lab', series: [{ agentId: 'a1', metric: 'load', timestamps, values }] } }, agent);
+  async function ingest(timestamps: number[], values: number[], environment = 'lab'): Promise<void> {
+    const res = await t.graphql(INGEST, { batch: { environment, series: [{ agentId: 'a1', metric: 'load', timestamps, values }] } }, agent);
     expect(res.errors).toBeUndefined();
   }
 
-  async function points(from: number, to: number, stepSeconds: number): Promise<{ resolution: string; points: Point[] }> {
+  async function points(from: number, to: number, stepSeconds: number, environment = 'lab'): Promise<{ resolution: string; points: Point[] }> {
     const res = await t.graphql<{ trends: { resolution: string; series: { points: Point[] }[] } }>(
       TRENDS_WITH_QUANTILES,
-      { environment: 'lab', metric: 'load', from: new Date(from).toISOString(), to: new Date(to).toISOString(), stepSeconds },
+      { environment, metric: 'load', from: new Date(from).toISOString(), to: new Date(to).toISOString(), stepSeconds },
       viewer,
     );
     expect(res.errors).toBeUndefined();
@@ -98,6 +99,37 @@ describe('storage engine tiers (HTTP, real database, manual clock)', () => {
     expect(minutes.points.every((m) => m.count === 6)).toBe(true);
     // A second pass has nothing to do.
     expect(await rollUp()).toBe(0);
+  });
+
+  it('compacts an open period that gathered many parts, every answer unchanged', async () => {
+    // Its own environment, so the other tests' periods stay as they are.
+    // The current hour, written by 12 checkpoints: 12 raw and 12 1-minute parts.
+    const open = Math.floor(t.clock.now() / HOUR) * HOUR;
+    const minutes = Math.max(1, Math.floor((t.clock.now() - open) / MIN));
+    for (let c = 0; c < 12; c++) {
+      await ingest([open + (c % minutes) * MIN + c * 1000], [c * 1.5], OPEN);
+      await checkpoint();
+    }
+    const manifests = () =>
+      t
+        .get(PartStore)
+        .catalog.all()
+        .filter((m) => m.environment === OPEN && m.periodStart === open);
+    expect(manifests().map((m) => m.parts.length)).toEqual([12, 12]);
+    const raw = await points(open, open + HOUR, 1, OPEN);
+    const minute = await points(open, open + HOUR, 60, OPEN);
+    await rollUp();
+    expect(
+      manifests()
+        .map((m) => [m.tier, m.parts.length, m.parts[0].rolledUp])
+        .sort(),
+    ).toEqual([
+      ['1m', 1, false],
+      ['raw', 1, false],
+    ]);
+    expect(await points(open, open + HOUR, 1, OPEN)).toEqual(raw);
+    expect(await points(open, open + HOUR, 60, OPEN)).toEqual(minute);
+    expect(raw.points.reduce((n, p) => n + p.count, 0)).toBe(12);
   });
 
   it('puts late samples into their bucket, before and after they are rolled up', async () => {
@@ -140,66 +172,5 @@ describe('storage engine tiers (HTTP, real database, manual clock)', () => {
     t.clock.advance(365 * DAY);
     expect((await sweep())['1d']).toBeGreaterThan(0);
     expect((await points(day0, day0 + DAY, 86_400)).points).toEqual([]);
-  });
-});
-
-describe('storage engine: an open period with many parts (HTTP, real database, manual clock)', () => {
-  let t: TestApp;
-  let agent: string;
-  let viewer: string;
-
-  beforeAll(async () => {
-    t = await TestApp.start();
-    agent = t.token({ roles: ['agent'], environments: ['lab'] });
-    viewer = t.token({ roles: ['viewer'], environments: ['lab'] });
-  });
-  afterAll(() => t.stop());
-
-  const checkpoint = () => t.get(TimeSeriesStore).checkpoint();
-  const rollUp = () => t.get(TierMaintenance).rollUp();
-
-  async function ingest(timestamps: number[], values: number[]): Promise<void> {
-    const res = await t.graphql(INGEST, { batch: { environment: 'lab', series: [{ agentId: 'a1', metric: 'load', timestamps, values }] } }, agent);
-    expect(res.errors).toBeUndefined();
-  }
-
-  async function points(from: number, to: number, stepSeconds: number) {
-    const res = await t.graphql<{ trends: { resolution: string; series: { points: Point[] }[] } }>(
-      TRENDS_WITH_QUANTILES,
-      { environment: 'lab', metric: 'load', from: new Date(from).toISOString(), to: new Date(to).toISOString(), stepSeconds },
-      viewer,
-    );
-    expect(res.errors).toBeUndefined();
-    return { resolution: res.data!.trends.resolution, points: res.data!.trends.series[0]?.points ?? [] };
-  }
-
-  it('compacts an open period that gathered many parts, every answer unchanged', async () => {
-    // The current hour, written by 12 checkpoints: 12 raw and 12 1-minute parts.
-    const open = Math.floor(t.clock.now() / HOUR) * HOUR;
-    const minutes = Math.max(1, Math.floor((t.clock.now() - open) / MIN));
-    for (let c = 0; c < 12; c++) {
-      await ingest([open + (c % minutes) * MIN + c * 1000], [c * 1.5]);
-      await checkpoint();
-    }
-    const manifests = () =>
-      t
-        .get(PartStore)
-        .catalog.all()
-        .filter((m) => m.environment === 'lab' && m.periodStart === open);
-    expect(manifests().map((m) => m.parts.length)).toEqual([12, 12]);
-    const raw = await points(open, open + HOUR, 1);
-    const minute = await points(open, open + HOUR, 60);
-    await rollUp();
-    expect(
-      manifests()
-        .map((m) => [m.tier, m.parts.length, m.parts[0].rolledUp])
-        .sort(),
-    ).toEqual([
-      ['1m', 1, false],
-      ['raw', 1, false],
-    ]);
-    expect(await points(open, open + HOUR, 1)).toEqual(raw);
-    expect(await points(open, open + HOUR, 60)).toEqual(minute);
-    expect(raw.points.reduce((n, p) => n + p.count, 0)).toBe(12);
   });
 });

@@ -1,3 +1,4 @@
+import { DDSketch } from '@datadog/sketches-js';
 import { bucketOf } from '../../../test/support/rollup-buckets';
 import { seededRandom } from '../../../test/support/seeded-random';
 import { RollupBucket, SKETCH_RELATIVE_ACCURACY } from './rollup-bucket';
@@ -184,7 +185,12 @@ describe('decodeBucketColumns', () => {
       const bins: [number, number][] = [];
       const sketch = b.sketch;
       if (sketch === undefined) {
-        if (b.count > 0) bins.push([b.min, b.count]);
+        // A uniform bucket: the bin its sketch would hold.
+        if (b.count > 0) {
+          const m = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
+          m.accept(b.min, b.count);
+          bins.push(...expectedColumns([RollupBucket.restore({ start: b.start, count: b.count, sum: b.sum, min: b.min, max: b.min }, m)])[0].bins);
+        }
       } else {
         const { mapping, negativeStore, store } = sketch;
         negativeStore.bins.forEach((n, i) => n > 0 && bins.push([-mapping.value(i + negativeStore.offset), n]));

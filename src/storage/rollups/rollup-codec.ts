@@ -127,7 +127,9 @@ export function decodeBucketColumns(bytes: Uint8Array): BucketColumns {
     empty: (start) => out.bucket(start, 0, 0, Infinity, -Infinity),
     uniform: (start, count, sum, value) => {
       out.bucket(start, count, sum, value, value);
-      out.bin(value, count);
+      // The bin the bucket's sketch would hold (RollupBucket makes it on demand): so a quantile
+      // reads the same whether buckets are merged (compaction, rollup) or side by side.
+      out.bin(sketchValueOf(value), count);
     },
     sketched: (start, count, sum, min, max, r, flags) => {
       out.bucket(start, count, sum, min, max);
@@ -259,6 +261,14 @@ function fillStore(store: DenseStore, { keys, counts }: { keys: number[]; counts
   const last = keys.length - 1;
   store.add(keys[last], counts[last]);
   for (let i = 0; i < last; i++) store.add(keys[i], counts[i]);
+}
+
+/** The representative value of the sketch bin that holds `value` (0 for magnitudes the sketch counts as zero). */
+function sketchValueOf(value: number): number {
+  const magnitude = Math.abs(value);
+  if (!(magnitude >= mapping.minPossible)) return 0;
+  const representative = binValue(mapping.key(magnitude));
+  return value < 0 ? -representative : representative;
 }
 
 const sum0 = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
