@@ -43,7 +43,9 @@ describe('storage engine tiers (HTTP, real database, manual clock)', () => {
     t = await TestApp.start({ ROLLUP_GRACE_SECONDS: '60' });
     agent = t.token({ roles: ['agent'], environments: ['lab', OPEN] });
     viewer = t.token({ roles: ['viewer'], environments: ['lab', OPEN] });
-    // An hour that has begun at least 3 hours ago, and its day.
+    // Noon of today: whatever time the suite runs at, the hour 3 hours back is closed and its day is not.
+    t.clock.set(Math.floor(t.clock.now() / DAY) * DAY + 12 * HOUR);
+    // An hour that has begun 3 hours ago, and its day.
     hour0 = Math.floor(t.clock.now() / HOUR) * HOUR - 3 * HOUR;
     day0 = Math.floor(hour0 / DAY) * DAY;
   });
