@@ -2,7 +2,7 @@ import { DDSketch } from '@datadog/sketches-js';
 import { bucketOf } from '../../../test/support/rollup-buckets';
 import { seededRandom } from '../../../test/support/seeded-random';
 import { RollupBucket, SKETCH_RELATIVE_ACCURACY } from './rollup-bucket';
-import { decodeBucketColumns, decodeBuckets, encodeBuckets, FORMAT_VERSION, mergeBucketLists } from './rollup-codec';
+import { bucketColumnsOfSamples, decodeBucketColumns, decodeBuckets, encodeBuckets, FORMAT_VERSION, mergeBucketLists } from './rollup-codec';
 
 const MINUTE = 60_000;
 const NOW = 1_718_000_040_000;
@@ -214,6 +214,24 @@ describe('decodeBucketColumns', () => {
       });
       expect(actual).toEqual(expectedColumns(decodeBuckets(bytes)));
       expect(Array.from(c.first).every(Number.isNaN)).toBe(true);
+    }
+  });
+
+  it('builds from samples exactly what decoding their encoded buckets gives', () => {
+    const random = seededRandom(91);
+    for (let round = 0; round < 40; round++) {
+      const n = 1 + Math.floor(random() * 200);
+      let t = NOW;
+      const times = Array.from({ length: n }, () => (t += Math.floor(random() * 20_000)));
+      const pick = () => [0, -0, 5e-324, -3.5, 1e-310, 42][Math.floor(random() * 6)];
+      const values = Array.from({ length: n }, () => (random() < 0.2 ? pick() : random() < 0.3 ? 7.5 : Math.round((random() - 0.3) * 1e4) / 100));
+      const buckets: RollupBucket[] = [];
+      times.forEach((t, i) => {
+        const start = Math.floor(t / MINUTE) * MINUTE;
+        if (buckets.at(-1)?.start !== start) buckets.push(new RollupBucket(start));
+        buckets.at(-1)!.add(values[i]);
+      });
+      expect(bucketColumnsOfSamples(times, values, MINUTE)).toEqual(decodeBucketColumns(encodeBuckets(buckets)));
     }
   });
 

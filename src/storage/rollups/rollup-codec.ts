@@ -1,4 +1,5 @@
 import { DDSketch } from '@datadog/sketches-js';
+import { bucketStart } from '../../common/time/bucket-start';
 import { BucketColumns, BucketColumnsBuilder } from './bucket-columns';
 import { RollupBucket, SKETCH_RELATIVE_ACCURACY } from './rollup-bucket';
 
@@ -147,6 +148,49 @@ export function decodeBucketColumns(bytes: Uint8Array): BucketColumns {
   return out.finish();
 }
 
+/**
+ * Samples in time order as the bucket columns that `decodeBucketColumns(encodeBuckets(...))` gives
+ * for the rollup buckets of `bucketMs` they make (so the head reads as it will once saved), built
+ * straight from the sketch mapping: no bucket, sketch or encoding per read.
+ */
+export function bucketColumnsOfSamples(times: ArrayLike<number>, values: ArrayLike<number>, bucketMs: number): BucketColumns {
+  const out = new BucketColumnsBuilder();
+  const positive = new Map<number, number>();
+  const negative = new Map<number, number>();
+  let i = 0;
+  while (i < times.length) {
+    const start = bucketStart(times[i], bucketMs);
+    let sum = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    let zeros = 0;
+    positive.clear();
+    negative.clear();
+    let j = i;
+    for (; j < times.length && times[j] < start + bucketMs; j++) {
+      const v = values[j];
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      // As DDSketch.accept files a value.
+      if (v > mapping.minPossible) positive.set(mapping.key(v), (positive.get(mapping.key(v)) ?? 0) + 1);
+      else if (v < -mapping.minPossible) negative.set(mapping.key(-v), (negative.get(mapping.key(-v)) ?? 0) + 1);
+      else zeros++;
+    }
+    const count = j - i;
+    out.bucket(start, count, sum, min, max);
+    if (min === max) {
+      out.bin(sketchValueOf(min), count);
+    } else {
+      for (const key of [...negative.keys()].sort((a, b) => b - a)) out.bin(-binValue(key), negative.get(key)!);
+      if (zeros > 0) out.bin(0, zeros);
+      for (const key of [...positive.keys()].sort((a, b) => a - b)) out.bin(binValue(key), positive.get(key)!);
+    }
+    i = j;
+  }
+  return out.finish();
+}
+
 interface BucketVisitor {
   empty(start: number): void;
   uniform(start: number, count: number, sum: number, value: number): void;
@@ -266,7 +310,7 @@ function fillStore(store: DenseStore, { keys, counts }: { keys: number[]; counts
 /** The representative value of the sketch bin that holds `value` (0 for magnitudes the sketch counts as zero). */
 function sketchValueOf(value: number): number {
   const magnitude = Math.abs(value);
-  if (!(magnitude >= mapping.minPossible)) return 0;
+  if (!(magnitude > mapping.minPossible)) return 0;
   const representative = binValue(mapping.key(magnitude));
   return value < 0 ? -representative : representative;
 }

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { bucketStart } from '../../common/time/bucket-start';
 import { BucketColumns, bucketColumnsBytes, sliceBucketColumns } from '../rollups/bucket-columns';
-import { RollupBucket } from '../rollups/rollup-bucket';
-import { decodeBucketColumns, encodeBuckets } from '../rollups/rollup-codec';
+import { bucketColumnsOfSamples, decodeBucketColumns } from '../rollups/rollup-codec';
 import { PartEntry } from './part-catalog';
 import { PartDecoder, PartStore, visitSelected } from './part-store';
 import { decodeSampleColumns, mergeSampleColumns, SampleColumns, sampleColumnsBytes, sliceSampleColumns, sortedColumns } from './sample-columns';
@@ -69,7 +67,7 @@ export class TimeSeriesReader {
     const fragments = new Map<number, BucketColumns[]>(read.series.map((entry) => [entry.id, []]));
     for (const s of heads) {
       const samples = headSamples(s, read);
-      if (samples.times.length > 0) fragments.get(s.entry.id)!.push(headBuckets(samples, tier.bucketMs));
+      if (samples.times.length > 0) fragments.get(s.entry.id)!.push(bucketColumnsOfSamples(samples.times, samples.values, tier.bucketMs));
     }
     await this.load(parts, read.series, ROLLUP, (seriesId, value) => fragments.get(seriesId)!.push(sliceBucketColumns(value, read.from, read.to)));
     return { tier, series: read.series.map((entry) => ({ entry, fragments: fragments.get(entry.id)! })) };
@@ -108,18 +106,4 @@ function headSamples(s: SeriesHead, read: SeriesRead): SampleColumns {
     values.push(v);
   });
   return sortedColumns(times, values);
-}
-
-/**
- * Head samples as the rollup buckets a checkpoint will store, in the same encoding: an answer
- * does not change when the head is saved.
- */
-function headBuckets(samples: SampleColumns, bucketMs: number): BucketColumns {
-  const buckets: RollupBucket[] = [];
-  for (let i = 0; i < samples.times.length; i++) {
-    const start = bucketStart(samples.times[i], bucketMs);
-    if (buckets.at(-1)?.start !== start) buckets.push(new RollupBucket(start));
-    buckets.at(-1)!.add(samples.values[i]);
-  }
-  return decodeBucketColumns(encodeBuckets(buckets));
 }
