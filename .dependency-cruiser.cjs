@@ -1,9 +1,9 @@
 // Module boundaries (see docs/architecture.md): dependencies point one way, pure code loads no
 // framework, and nothing in src/ reaches into tests or benchmarks. `npm run lint:deps` checks them.
-const DOMAINS = 'ingestion|heartbeat|health|dashboard|alerting';
+const DOMAINS = 'ingestion|heartbeat|health|dashboard|audit|alerting';
 // Pure code: codecs, detectors, calculators, evaluators. No Nest, no mongoose, no GraphQL.
 const PURE = [
-  '^src/common/(clock|errors|labels|time|hash)/',
+  '^src/common/(clock|errors|labels|time|hash|pagination)/',
   '^src/storage/(chunks|rollups)/',
   '^src/storage/timeseries/(part-codec|part-id|blob-framing|wal-record|series-head|ingest-records|series-catalog|agent-label-index|tiers|part-catalog)\\.ts$',
   '^src/ingestion/(batch-validator|field-rules|ingest-limits|row-sample-grouping)\\.ts$',
@@ -23,7 +23,8 @@ const allowed = {
   heartbeat: ['storage'],
   health: ['storage', 'heartbeat'],
   dashboard: ['storage'],
-  alerting: ['dashboard', 'heartbeat', 'storage'],
+  audit: ['storage'],
+  alerting: ['dashboard', 'heartbeat', 'audit', 'storage'],
 };
 
 module.exports = {

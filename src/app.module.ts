@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AlertingModule } from './alerting/alerting.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './common/auth/auth.module';
 import { GqlAuthGuard } from './common/auth/gql-auth.guard';
 import { TokenVerifier } from './common/auth/token-verifier';
@@ -20,7 +21,7 @@ import { IngestionModule } from './ingestion/ingestion.module';
 import { StorageModule } from './storage/storage.module';
 
 /** The feature modules, in the order data flows through them; also what schema.gql is emitted from. */
-export const FEATURE_MODULES = [StorageModule, IngestionModule, HeartbeatModule, HealthModule, DashboardModule, AlertingModule];
+export const FEATURE_MODULES = [StorageModule, IngestionModule, HeartbeatModule, HealthModule, DashboardModule, AuditModule, AlertingModule];
 
 @Module({
   imports: [

@@ -4,6 +4,7 @@ import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
 import { AgentEventRepository } from './repositories/agent-event.repository';
 import { AlertRepository } from './repositories/alert.repository';
+import { AuditRepository } from './repositories/audit.repository';
 import { TierMaintenance } from './timeseries/tier-maintenance';
 import { TimeSeriesStore } from './timeseries/time-series-store';
 
@@ -21,6 +22,7 @@ export class RetentionService {
     private readonly series: TimeSeriesStore,
     private readonly events: AgentEventRepository,
     private readonly alerts: AlertRepository,
+    private readonly audit: AuditRepository,
   ) {}
 
   @Interval('retention', 60_000)
@@ -37,12 +39,13 @@ export class RetentionService {
     const now = this.clock.now();
     const before = (hours: number) => new Date(now - hours * HOUR_MS);
     const eventsHours = this.config.RETENTION_EVENTS_DAYS * 24;
-    const [series, agentEvents, alerts, ledgers] = await Promise.all([
+    const [series, agentEvents, alerts, audit, ledgers] = await Promise.all([
       this.tiers.applyRetention(),
       this.events.deleteOlderThan(before(eventsHours)),
       this.alerts.deleteResolvedBefore(before(eventsHours)),
+      this.audit.deleteOlderThan(before(this.config.RETENTION_AUDIT_DAYS * 24)),
       this.series.forgetBatchesBefore(before(this.config.IDEMPOTENCY_WINDOW_HOURS)),
     ]);
-    return { ...series, agentEvents, alerts, ledgers };
+    return { ...series, agentEvents, alerts, audit, ledgers };
   }
 }

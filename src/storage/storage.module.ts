@@ -6,11 +6,13 @@ import { DatabaseServer } from './database-server';
 import { AgentEventRepository } from './repositories/agent-event.repository';
 import { AgentStateRepository } from './repositories/agent-state.repository';
 import { AlertRepository } from './repositories/alert.repository';
+import { AuditRepository } from './repositories/audit.repository';
 import { TimeSeriesRepository } from './repositories/time-series.repository';
 import { RetentionService } from './retention.service';
 import { AgentEventDoc, AgentEventSchema } from './schemas/agent-event.schema';
 import { AgentSnapshotDoc, AgentSnapshotSchema } from './schemas/agent-snapshot.schema';
 import { AlertDoc, AlertSchema } from './schemas/alert.schema';
+import { AuditEntryDoc, AuditEntrySchema } from './schemas/audit-entry.schema';
 import { AgentLabelIndex } from './timeseries/agent-label-index';
 import { JobLock } from './timeseries/job-lock';
 import { PartStore } from './timeseries/part-store';
@@ -19,7 +21,7 @@ import { TierMaintenance } from './timeseries/tier-maintenance';
 import { TimeSeriesReader } from './timeseries/time-series-reader';
 import { TimeSeriesStore } from './timeseries/time-series-store';
 
-const REPOSITORIES = [AgentStateRepository, AgentEventRepository, TimeSeriesRepository, AlertRepository];
+const REPOSITORIES = [AgentStateRepository, AgentEventRepository, TimeSeriesRepository, AlertRepository, AuditRepository];
 const TIME_SERIES = [JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance, AgentLabelIndex];
 const seriesCatalog = {
   provide: SeriesCatalog,
@@ -52,6 +54,7 @@ class DatabaseServerModule {}
       { name: AgentSnapshotDoc.name, schema: AgentSnapshotSchema },
       { name: AgentEventDoc.name, schema: AgentEventSchema },
       { name: AlertDoc.name, schema: AlertSchema },
+      { name: AuditEntryDoc.name, schema: AuditEntrySchema },
     ]),
   ],
   providers: [...REPOSITORIES, ...TIME_SERIES, seriesCatalog, RetentionService],

@@ -244,6 +244,13 @@ export class AppConfig {
   @Max(3650)
   RETENTION_EVENTS_DAYS = 365;
 
+  /** Audit log entries older than this are deleted. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(1)
+  @Max(3650)
+  RETENTION_AUDIT_DAYS = 400;
+
   /** How long a batchId is remembered for idempotent retries. */
   @Type(() => Number)
   @IsNumber()

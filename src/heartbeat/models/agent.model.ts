@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Label } from '../../common/graphql/label.model';
+import { PageInfo } from '../../common/graphql/page-info.model';
 import { AgentStatus } from './agent-status.enum';
 
 @ObjectType()
@@ -19,12 +20,6 @@ export class Agent {
 export class AgentEdge {
   @Field() cursor!: string;
   @Field(() => Agent) node!: Agent;
-}
-
-@ObjectType()
-export class PageInfo {
-  @Field() hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
 @ObjectType()
