@@ -6,3 +6,29 @@ export class InvalidAlertQuery extends DomainError {
     super('BAD_USER_INPUT', message, { argumentPath });
   }
 }
+
+/** A rule definition that cannot be evaluated; argumentPath names the field, e.g. rule.windowSeconds. */
+export class InvalidAlertRule extends DomainError {
+  constructor(message: string, argumentPath: string) {
+    super('BAD_USER_INPUT', `${argumentPath}: ${message}`, { argumentPath });
+  }
+}
+
+export class AlertRuleNotFound extends DomainError {
+  constructor(id: string) {
+    super('NOT_FOUND', `No alert rule ${JSON.stringify(id)} in this environment`, { argumentPath: 'id' });
+  }
+}
+
+export class AlertNotFound extends DomainError {
+  constructor(id: string) {
+    super('NOT_FOUND', `No alert ${JSON.stringify(id)} in this environment`, { argumentPath: 'id' });
+  }
+}
+
+/** Built-in rules can be tuned and disabled, not deleted or changed into another kind. */
+export class BuiltinRuleChange extends DomainError {
+  constructor(message: string) {
+    super('BAD_USER_INPUT', message, { argumentPath: 'id' });
+  }
+}

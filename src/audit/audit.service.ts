@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock, CLOCK } from '../common/clock/clock';
+import { definedFields } from '../common/objects/defined-fields';
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
 import { AuditRepository } from '../storage/repositories/audit.repository';
 import { AuditEntryDoc } from '../storage/schemas/audit-entry.schema';
@@ -29,7 +30,7 @@ export class AuditService {
   ) {}
 
   async record(record: AuditRecord): Promise<void> {
-    await this.entries.insert({ _id: randomUUID(), at: new Date(this.clock.now()), outcome: 'OK', ...stripUndefined(record) });
+    await this.entries.insert({ _id: randomUUID(), at: new Date(this.clock.now()), outcome: 'OK', ...definedFields(record) });
   }
 
   async list(args: AuditLogArgs): Promise<AuditEntryConnection> {
@@ -52,7 +53,3 @@ function toEntry(doc: AuditEntryDoc): AuditEntry {
   return { id: _id, ...rest };
 }
 
-/** MongoDB would store undefined fields as null; leave them out instead. */
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}

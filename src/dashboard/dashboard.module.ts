@@ -8,7 +8,7 @@ import { TrendsService } from './trends/trends.service';
 /** Read queries over stored series (trends) and live window aggregates for subscriptions, with a fast path for trends in front of Apollo. */
 @Module({
   providers: [TrendsService, SeriesDiscovery, LiveAggregatesService, DashboardResolver],
-  exports: [LiveAggregatesService],
+  exports: [LiveAggregatesService, TrendsService],
 })
 export class DashboardModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

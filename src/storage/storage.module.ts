@@ -5,12 +5,14 @@ import { AppConfig } from '../common/config/app-config';
 import { DatabaseServer } from './database-server';
 import { AgentEventRepository } from './repositories/agent-event.repository';
 import { AgentStateRepository } from './repositories/agent-state.repository';
+import { AlertRuleRepository } from './repositories/alert-rule.repository';
 import { AlertRepository } from './repositories/alert.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { TimeSeriesRepository } from './repositories/time-series.repository';
 import { RetentionService } from './retention.service';
 import { AgentEventDoc, AgentEventSchema } from './schemas/agent-event.schema';
 import { AgentSnapshotDoc, AgentSnapshotSchema } from './schemas/agent-snapshot.schema';
+import { AlertRuleDoc, AlertRuleSchema } from './schemas/alert-rule.schema';
 import { AlertDoc, AlertSchema } from './schemas/alert.schema';
 import { AuditEntryDoc, AuditEntrySchema } from './schemas/audit-entry.schema';
 import { AgentLabelIndex } from './timeseries/agent-label-index';
@@ -21,7 +23,7 @@ import { TierMaintenance } from './timeseries/tier-maintenance';
 import { TimeSeriesReader } from './timeseries/time-series-reader';
 import { TimeSeriesStore } from './timeseries/time-series-store';
 
-const REPOSITORIES = [AgentStateRepository, AgentEventRepository, TimeSeriesRepository, AlertRepository, AuditRepository];
+const REPOSITORIES = [AgentStateRepository, AgentEventRepository, TimeSeriesRepository, AlertRepository, AlertRuleRepository, AuditRepository];
 const TIME_SERIES = [JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance, AgentLabelIndex];
 const seriesCatalog = {
   provide: SeriesCatalog,
@@ -54,6 +56,7 @@ class DatabaseServerModule {}
       { name: AgentSnapshotDoc.name, schema: AgentSnapshotSchema },
       { name: AgentEventDoc.name, schema: AgentEventSchema },
       { name: AlertDoc.name, schema: AlertSchema },
+      { name: AlertRuleDoc.name, schema: AlertRuleSchema },
       { name: AuditEntryDoc.name, schema: AuditEntrySchema },
     ]),
   ],

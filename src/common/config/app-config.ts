@@ -237,6 +237,20 @@ export class AppConfig {
   @Max(600)
   QUERY_TIMEOUT_SECONDS = 10;
 
+  /** How often alert rules are evaluated; a rule's evaluateEverySeconds is a multiple of it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  ALERT_EVALUATION_INTERVAL_SECONDS = 10;
+
+  /** A previewAlertRule over more evaluations than this is refused (with the range that would fit). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  ALERT_PREVIEW_MAX_EVALUATIONS = 50_000;
+
   /** Agent health events and resolved alerts older than this are deleted. */
   @Type(() => Number)
   @IsNumber()

@@ -24,7 +24,14 @@ import { InvalidTrendQuery, RequestTooLarge } from './trends.errors';
 const DEFAULT_BUCKETS = 120;
 export const MAX_TREND_AGENTS = 1_000;
 
-interface Selected {
+export interface SeriesSelection {
+  environment: string;
+  metric: string;
+  agentIds?: string[] | null;
+  matchers?: LabelMatcherInput[] | null;
+}
+
+export interface Selected {
   entry: SeriesEntry;
   labels: Map<string, string>;
   columns: StepColumns;
@@ -123,6 +130,17 @@ export class TrendsService {
       { by: args.by, limit: args.limit ?? 10, ascending: args.ascending ?? false, fn: args.function ?? undefined, stepMs: range.stepMs },
     );
     return ranked.map(({ series: s, value }) => ({ agentId: s.agentId, labels: [...s.labels], value }));
+  }
+
+  /**
+   * Step columns of every selected series over whole steps from `from` to `to`, bounded like any
+   * query (points and time): what alert rules evaluate, live and in previews.
+   */
+  async seriesColumns(selection: SeriesSelection, from: number, to: number, stepMs: number, needsRaw: boolean): Promise<{ resolution: string; series: Selected[] }> {
+    const selected = this.select(selection.environment, selection.metric, selection.agentIds, selection.matchers);
+    const range = { from, to, stepMs, warnings: [] };
+    this.assertFits(selected.length, range, undefined);
+    return this.columns(selection.environment, selection.metric, selected, range, needsRaw, this.deadline());
   }
 
   /** The query's range and step, clipped to what retention holds (with a warning saying so). */
