@@ -1,4 +1,5 @@
-import { AGENT_DOWN_RULE, alertTopic } from '../src/alerting/alerting.service';
+import { alertTopic } from '../src/alerting/alerting.service';
+import { AGENT_DOWN_RULE } from '../src/alerting/evaluation/builtin-rules';
 import { AgentRegistry } from '../src/heartbeat/agent-registry';
 import { healthTopic } from '../src/heartbeat/agent-state';
 import { INGEST, TestApp } from './support/test-app';

@@ -81,7 +81,7 @@ describe('auth and environment isolation (HTTP and WebSocket)', () => {
     ['agent', `query($environment: String!) { agent(environment: $environment, id: "env-b-host") { id } }`, {}],
     ['trends', TRENDS, { metric: 'cpu' }],
     ['uptime', UPTIME, { agentId: 'env-b-host' }],
-    ['alerts', `query($environment: String!) { alerts(environment: $environment) { id } }`, {}],
+    ['alerts', `query($environment: String!) { alerts(environment: $environment) { edges { node { id } } } }`, {}],
   ])('refuses %s of environment B to an environment-A token, revealing nothing', async (_name, query, extra) => {
     const res = await t.graphql(query, { environment: 'env-b', ...range(), ...extra }, viewerA);
     expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');

@@ -32,3 +32,10 @@ export class BuiltinRuleChange extends DomainError {
     super('BAD_USER_INPUT', message, { argumentPath: 'id' });
   }
 }
+
+/** A preview that cannot run as asked (range, size, or a rule kind without stored history); argumentPath names the argument. */
+export class InvalidPreview extends DomainError {
+  constructor(message: string, argumentPath: string) {
+    super('BAD_USER_INPUT', message, { argumentPath });
+  }
+}

@@ -121,7 +121,11 @@ export class AlertingService {
       doc = { ...existing, state: t.to, summary, value, updatedAt: at, history: [...(existing.history ?? []), entry] };
       if (t.to === 'FIRING') doc.firedAt = at;
       if (t.to === 'RESOLVED') doc.resolvedAt = at;
-      await this.alerts.transition(doc._id, definedFields({ state: t.to, summary, value, firedAt: doc.firedAt, resolvedAt: doc.resolvedAt }), definedFields(entry));
+      await this.alerts.transition(
+        doc._id,
+        definedFields({ state: t.to, summary, value, firedAt: doc.firedAt, resolvedAt: doc.resolvedAt }),
+        definedFields(entry),
+      );
     }
     if (t.to === 'RESOLVED') this.open.delete(key);
     else this.open.set(key, doc);
@@ -159,7 +163,13 @@ export class AlertingService {
   }
 
   /** An operator takes an open alert: escalation stops, the alert stays open until its condition clears. */
-  async acknowledge(environment: string, id: string, actor: string, comment: string | undefined, rule: (ruleId: string) => Promise<StoredRule>): Promise<Alert> {
+  async acknowledge(
+    environment: string,
+    id: string,
+    actor: string,
+    comment: string | undefined,
+    rule: (ruleId: string) => Promise<StoredRule>,
+  ): Promise<Alert> {
     const doc = await this.alerts.get(environment, id);
     if (doc === undefined) throw new AlertNotFound(id);
     if (comment !== undefined && comment.length > 1000) throw new InvalidAlertQuery('comment: at most 1000 characters', 'comment');
@@ -228,8 +238,8 @@ function alertLabels(rule: StoredRule, subjectLabels: Record<string, string>): R
 
 const labelList = (labels: Record<string, string> | undefined) => Object.entries(labels ?? {}).map(([name, value]) => ({ name, value }));
 
-const pickAck = (doc: AlertDoc) => definedFields({ acknowledgedAt: doc.acknowledgedAt, acknowledgedBy: doc.acknowledgedBy, acknowledgeComment: doc.acknowledgeComment });
-
+const pickAck = (doc: AlertDoc) =>
+  definedFields({ acknowledgedAt: doc.acknowledgedAt, acknowledgedBy: doc.acknowledgedBy, acknowledgeComment: doc.acknowledgeComment });
 
 function toAlert(doc: AlertDoc): Alert {
   return {

@@ -52,4 +52,3 @@ function toEntry(doc: AuditEntryDoc): AuditEntry {
   const { _id, ...rest } = doc;
   return { id: _id, ...rest };
 }
-

@@ -72,7 +72,9 @@ export class RuleEvaluator {
   private judge(subject: string, now: number, value: number): { verdict: Verdict; explanation?: string } {
     const rule = this.rule;
     if (rule.kind !== 'ANOMALY') {
-      return { verdict: { breaching: breaches(rule.operator, value, rule.threshold), cleared: clears(rule.operator, value, rule.threshold, rule.clearThreshold) } };
+      return {
+        verdict: { breaching: breaches(rule.operator, value, rule.threshold), cleared: clears(rule.operator, value, rule.threshold, rule.clearThreshold) },
+      };
     }
     if (Number.isNaN(value)) return { verdict: { breaching: undefined, cleared: false } };
     let detector = this.detectors.get(subject);

@@ -1,22 +1,28 @@
 import { compileMatchers, InvalidMatcher, LABEL_NAME_PATTERN } from '../../dashboard/query/label-matcher';
 import type { AlertRuleInput } from '../dto/alert-rule.input';
 import { InvalidAlertRule } from '../alerting.errors';
-import type { AnomalyMethod, AnomalySettings } from '../detectors/anomaly-detector';
+import type { AnomalySettings } from '../detectors/anomaly-detector';
+import { anomalySettings as withDefaults, createDetector } from '../detectors/detector-factory';
 import { isSafeSide } from './comparison';
-import type { ComparisonOperator, Matcher, RuleDefinition } from './rule-definition';
+import type { AlertRuleKind, ComparisonOperator, Matcher, RuleDefinition } from './rule-definition';
 import type { Severity } from '../models/alert.model';
 import type { NotificationPolicy } from '../notifications/alert-snapshot';
 
-/** What a rule takes when it does not say: the service's evaluation interval and the detectors' defaults. */
+/** What a rule takes when it does not say (besides ANOMALY_DEFAULTS): the service's evaluation interval. */
 export interface RuleDefaults {
   evaluateEverySeconds: number;
-  anomaly: Record<AnomalyMethod, { sensitivity: number; trainingSeconds: number }> & { seasonSeconds: number };
 }
 
 const DAY = 86_400;
 const LIMITS = { name: 200, summary: 1_000, labels: 20, labelValue: 200, groupBy: 10, channels: 20, agentIds: 1_000, matchers: 20, escalations: 5 };
 /** Alertmanager's route defaults. */
-export const DEFAULT_POLICY: NotificationPolicy = { groupBy: ['alertname'], groupWaitSeconds: 30, groupIntervalSeconds: 300, repeatIntervalSeconds: 4 * 3600, escalations: [] };
+export const DEFAULT_POLICY: NotificationPolicy = {
+  groupBy: ['alertname'],
+  groupWaitSeconds: 30,
+  groupIntervalSeconds: 300,
+  repeatIntervalSeconds: 4 * 3600,
+  escalations: [],
+};
 const DEFAULT_SUMMARY: Record<string, string> = {
   THRESHOLD: '{{alertname}}: {{subject}} is {{value}} (threshold {{threshold}})',
   TREND: '{{alertname}}: {{subject}} changes by {{value}} per minute (threshold {{threshold}})',
@@ -39,7 +45,7 @@ export function normalizeRule(input: AlertRuleInput, defaults: RuleDefaults): Ru
     if (!Number.isInteger(v) || v < min || v > max) fail(field, `must be whole seconds in ${min}..${max}`);
     return v;
   };
-  const kind = input.kind;
+  const kind: AlertRuleKind = input.kind;
   const name = input.name.trim();
   if (name.length === 0 || name.length > LIMITS.name) fail('name', `must be 1..${LIMITS.name} characters`);
 
@@ -87,7 +93,7 @@ export function normalizeRule(input: AlertRuleInput, defaults: RuleDefaults): Ru
     operator ??= 'GTE';
     threshold ??= 1;
   } else {
-    anomaly = anomalySettings(input, defaults, every, fail);
+    anomaly = anomalySettings(input, every, fail);
     operator = 'GT';
     threshold = anomaly.sensitivity;
   }
@@ -140,27 +146,44 @@ export function normalizeRule(input: AlertRuleInput, defaults: RuleDefaults): Ru
 
 type Fail = (field: string, message: string) => never;
 
-function anomalySettings(input: AlertRuleInput, defaults: RuleDefaults, every: number, fail: Fail): AnomalySettings {
+function anomalySettings(input: AlertRuleInput, every: number, fail: Fail): AnomalySettings {
   const a = input.anomaly ?? {};
-  const method = a.method ?? 'ROBUST_Z';
-  const own = defaults.anomaly[method];
-  const sensitivity = a.sensitivity ?? own.sensitivity;
+  const settings = withDefaults(
+    {
+      method: a.method ?? undefined,
+      sensitivity: a.sensitivity ?? undefined,
+      trainingSeconds: a.trainingSeconds ?? undefined,
+      seasonSeconds: a.seasonSeconds ?? undefined,
+      direction: a.direction ?? undefined,
+    },
+    every,
+  );
+  const { method, sensitivity, trainingSeconds, seasonSeconds } = settings;
   if (!(sensitivity > 0 && sensitivity <= 100)) fail('anomaly.sensitivity', 'must be in (0, 100]');
-  const trainingSeconds = a.trainingSeconds ?? own.trainingSeconds;
   if (!Number.isInteger(trainingSeconds) || trainingSeconds < every * 10 || trainingSeconds > 90 * DAY) {
     fail('anomaly.trainingSeconds', `must be whole seconds in ${every * 10}..${90 * DAY} (at least 10 evaluations)`);
   }
-  const seasonSeconds = a.seasonSeconds ?? defaults.anomaly.seasonSeconds;
   if (method === 'SEASONAL') {
     if (!Number.isInteger(seasonSeconds) || seasonSeconds % every !== 0 || seasonSeconds < every * 2) {
       fail('anomaly.seasonSeconds', `must be a multiple of evaluateEverySeconds (${every} s), at least two of them`);
     }
     if (trainingSeconds < seasonSeconds) fail('anomaly.trainingSeconds', 'must cover at least one season');
   }
-  return { method, sensitivity, trainingSeconds, seasonSeconds, direction: a.direction ?? 'BOTH', stepSeconds: every };
+  try {
+    createDetector(settings);
+  } catch (error) {
+    // The detectors bound their memory: too long a training for so short an evaluation interval.
+    if (error instanceof RangeError) fail('anomaly.trainingSeconds', error.message);
+    throw error;
+  }
+  return settings;
 }
 
-function notificationPolicy(input: AlertRuleInput, fail: Fail, seconds: (field: string, value: number | null | undefined, fallback: number, min: number, max: number) => number) {
+function notificationPolicy(
+  input: AlertRuleInput,
+  fail: Fail,
+  seconds: (field: string, value: number | null | undefined, fallback: number, min: number, max: number) => number,
+) {
   const p = input.notification ?? {};
   const groupBy = p.groupBy ?? DEFAULT_POLICY.groupBy;
   if (groupBy.length > LIMITS.groupBy) fail('notification.groupBy', `at most ${LIMITS.groupBy} label names`);
@@ -173,7 +196,8 @@ function notificationPolicy(input: AlertRuleInput, fail: Fail, seconds: (field: 
     groupIntervalSeconds: seconds('notification.groupIntervalSeconds', p.groupIntervalSeconds, DEFAULT_POLICY.groupIntervalSeconds, 1, DAY),
     repeatIntervalSeconds: seconds('notification.repeatIntervalSeconds', p.repeatIntervalSeconds, DEFAULT_POLICY.repeatIntervalSeconds, 60, 30 * DAY),
     escalations: escalations.map((e, i) => {
-      if (e.channelIds.length === 0 || e.channelIds.length > LIMITS.channels) fail(`notification.escalations[${i}].channelIds`, `1..${LIMITS.channels} channels`);
+      if (e.channelIds.length === 0 || e.channelIds.length > LIMITS.channels)
+        fail(`notification.escalations[${i}].channelIds`, `1..${LIMITS.channels} channels`);
       return {
         afterSeconds: seconds(`notification.escalations[${i}].afterSeconds`, e.afterSeconds, 0, 1, 7 * DAY),
         channelIds: e.channelIds,

@@ -3,7 +3,10 @@
  * `alertname`, any group or series label), `{{value}}`, `{{threshold}}` and `{{subject}}` by
  * those; an unknown placeholder is left as written, so a typo shows in the message.
  */
-export function renderSummary(template: string, fields: { labels: Record<string, string>; value: number | undefined; threshold: number | undefined; subject: string }): string {
+export function renderSummary(
+  template: string,
+  fields: { labels: Record<string, string>; value: number | undefined; threshold: number | undefined; subject: string },
+): string {
   return template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g, (whole, name: string) => {
     if (name === 'value') return formatNumber(fields.value);
     if (name === 'threshold') return formatNumber(fields.threshold);

@@ -55,7 +55,9 @@ export function windowValues(rule: RuleDefinition, series: readonly EvaluatedSer
 function subjectValue(rule: RuleDefinition, members: readonly EvaluatedSeries[], from: number, to: number, stepMs: number): number {
   if (rule.kind === 'ABSENCE') return absentSeconds(members, from, to, stepMs);
   if (rule.kind === 'TREND') return slopePerMinute(stepValues(rule, members, from, to, stepMs), from, stepMs);
-  return rule.function === undefined ? aggregateSamples(rule.aggregate, members, from, to) : aggregateValues(rule.aggregate, stepValues(rule, members, from, to, stepMs).flat());
+  return rule.function === undefined
+    ? aggregateSamples(rule.aggregate, members, from, to)
+    : aggregateValues(rule.aggregate, stepValues(rule, members, from, to, stepMs).flat());
 }
 
 /** Seconds from the end of the last step with a sample (or from the window's start) to the window's end. */
@@ -130,7 +132,17 @@ function aggregateValues(aggregate: string, values: number[]): number {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return pick(aggregate, { count: values.length, sum, min, max, quantile: () => quantileOfSorted(values.sort((a, b) => a - b), QUANTILE[aggregate]) });
+  return pick(aggregate, {
+    count: values.length,
+    sum,
+    min,
+    max,
+    quantile: () =>
+      quantileOfSorted(
+        values.sort((a, b) => a - b),
+        QUANTILE[aggregate],
+      ),
+  });
 }
 
 function pick(aggregate: string, a: { count: number; sum: number; min: number; max: number; quantile: () => number }): number {

@@ -36,7 +36,7 @@ export class Alert {
   @Field(() => Severity) severity!: Severity;
   @Field(() => AlertState) state!: AlertState;
   @Field() summary!: string;
-  @Field(() => [Label], { description: 'alertname, severity, environment, the subject\'s labels and the rule\'s' }) labels!: Label[];
+  @Field(() => [Label], { description: "alertname, severity, environment, the subject's labels and the rule's" }) labels!: Label[];
   @Field(() => Float, { nullable: true, description: 'the value of the latest transition' }) value?: number;
   @Field({ description: 'when the breach began (PENDING, or FIRING at once)' }) startedAt!: Date;
   @Field({ nullable: true }) firedAt?: Date;

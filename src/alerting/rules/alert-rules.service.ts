@@ -7,7 +7,6 @@ import { AppConfig } from '../../common/config/app-config';
 import { AlertRuleRepository } from '../../storage/repositories/alert-rule.repository';
 import { AlertRuleDoc } from '../../storage/schemas/alert-rule.schema';
 import { AlertRuleNotFound, BuiltinRuleChange } from '../alerting.errors';
-import { ANOMALY_DEFAULTS } from '../detectors/detector-factory';
 import { AlertRuleInput } from '../dto/alert-rule.input';
 import { builtinRules } from '../evaluation/builtin-rules';
 import { RuleDefinition } from '../evaluation/rule-definition';
@@ -35,7 +34,8 @@ export interface RuleChange {
 export class AlertRulesService {
   readonly changes = new Subject<RuleChange>();
   readonly defaults: RuleDefaults;
-  private readonly seeded = new Set<string>();
+  /** Environments whose built-in rules are stored (or being stored: concurrent callers wait for the same write). */
+  private readonly seeded = new Map<string, Promise<void>>();
 
   constructor(
     config: AppConfig,
@@ -43,7 +43,7 @@ export class AlertRulesService {
     private readonly rules: AlertRuleRepository,
     private readonly audit: AuditService,
   ) {
-    this.defaults = { evaluateEverySeconds: config.ALERT_EVALUATION_INTERVAL_SECONDS, anomaly: ANOMALY_DEFAULTS };
+    this.defaults = { evaluateEverySeconds: config.ALERT_EVALUATION_INTERVAL_SECONDS };
   }
 
   /** Validates a definition without storing it (previews). */
@@ -96,15 +96,30 @@ export class AlertRulesService {
     return true;
   }
 
-  /** Stores the built-in rules of an environment the first time it is seen; returns the ones that were new. */
-  async ensureBuiltins(environment: string): Promise<void> {
-    if (this.seeded.has(environment)) return;
+  /** Stores the built-in rules of an environment the first time it is seen, and starts their evaluation. */
+  ensureBuiltins(environment: string): Promise<void> {
+    let seeding = this.seeded.get(environment);
+    if (seeding === undefined) {
+      seeding = this.seed(environment).catch((error: Error) => {
+        this.seeded.delete(environment);
+        throw error;
+      });
+      this.seeded.set(environment, seeding);
+    }
+    return seeding;
+  }
+
+  private async seed(environment: string): Promise<void> {
     const now = new Date(this.clock.now());
     const builtins = Object.entries(builtinRules(this.defaults.evaluateEverySeconds)).map(([id, definition]) =>
       toDoc({ id, environment, builtin: true, definition, createdAt: now, updatedAt: now }),
     );
-    await this.rules.insertMissing(builtins);
-    this.seeded.add(environment);
+    try {
+      await this.rules.insertMissing(builtins);
+    } catch (error) {
+      // Another instance stored them at the same moment: what is stored is what counts.
+      if ((error as { code?: number }).code !== 11000) throw error;
+    }
     for (const doc of await this.rules.inEnvironment(environment)) if (doc.builtin) this.changes.next({ environment, id: doc.ruleId, rule: toStored(doc) });
   }
 }

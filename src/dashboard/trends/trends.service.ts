@@ -8,9 +8,8 @@ import { TierMaintenance } from '../../storage/timeseries/tier-maintenance';
 import { SeriesRead, TimeSeriesReader } from '../../storage/timeseries/time-series-reader';
 import { TIERS } from '../../storage/timeseries/tiers';
 import { TopSeriesArgs, TrendsArgs } from '../dto/dashboard.args';
-import { LabelMatcherInput } from '../dto/series-selector.input';
 import { RankedSeries, TrendPoint, TrendResult, TrendSeries } from '../models/trend.model';
-import { compileMatchers, effectiveLabels, InvalidMatcher, LABEL_NAME_PATTERN } from '../query/label-matcher';
+import { compileMatchers, effectiveLabels, InvalidMatcher, LABEL_NAME_PATTERN, LabelMatcher } from '../query/label-matcher';
 import { QuantileBuffer } from '../query/quantile';
 import { fitQuery, QueryTooLarge } from '../query/query-cost';
 import { aggregateFragments, aggregateSeries, GroupPoints, SeriesGroup } from '../query/series-aggregation';
@@ -28,7 +27,7 @@ export interface SeriesSelection {
   environment: string;
   metric: string;
   agentIds?: string[] | null;
-  matchers?: LabelMatcherInput[] | null;
+  matchers?: readonly LabelMatcher[] | null;
 }
 
 export interface Selected {
@@ -136,7 +135,13 @@ export class TrendsService {
    * Step columns of every selected series over whole steps from `from` to `to`, bounded like any
    * query (points and time): what alert rules evaluate, live and in previews.
    */
-  async seriesColumns(selection: SeriesSelection, from: number, to: number, stepMs: number, needsRaw: boolean): Promise<{ resolution: string; series: Selected[] }> {
+  async seriesColumns(
+    selection: SeriesSelection,
+    from: number,
+    to: number,
+    stepMs: number,
+    needsRaw: boolean,
+  ): Promise<{ resolution: string; series: Selected[] }> {
     const selected = this.select(selection.environment, selection.metric, selection.agentIds, selection.matchers);
     const range = { from, to, stepMs, warnings: [] };
     this.assertFits(selected.length, range, undefined);
@@ -171,7 +176,7 @@ export class TrendsService {
   }
 
   /** The series of a metric that the agent ids and matchers select, with their effective labels. */
-  private select(environment: string, metric: string, agentIds: string[] | null | undefined, matchers: LabelMatcherInput[] | null | undefined) {
+  private select(environment: string, metric: string, agentIds: string[] | null | undefined, matchers: readonly LabelMatcher[] | null | undefined) {
     let match: (lookup: (name: string) => string | undefined) => boolean;
     try {
       match = compileMatchers(matchers ?? []);

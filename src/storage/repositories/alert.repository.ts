@@ -53,7 +53,8 @@ export class AlertRepository {
     if (filter.subject !== undefined) query.subject = filter.subject;
     if (filter.agentId !== undefined) query['labels.agent'] = filter.agentId;
     const { before } = filter;
-    const page = before === undefined ? query : { $and: [query, { $or: [{ startedAt: { $lt: before.at } }, { startedAt: before.at, _id: { $lt: before.id } }] }] };
+    const page =
+      before === undefined ? query : { $and: [query, { $or: [{ startedAt: { $lt: before.at } }, { startedAt: before.at, _id: { $lt: before.id } }] }] };
     return this.model.collection.find(page).sort({ startedAt: -1, _id: -1 }).limit(limit).toArray() as unknown as Promise<AlertDoc[]>;
   }
 
