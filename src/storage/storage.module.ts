@@ -7,12 +7,20 @@ import { AgentEventRepository } from './repositories/agent-event.repository';
 import { AgentStateRepository } from './repositories/agent-state.repository';
 import { AlertRepository } from './repositories/alert.repository';
 import { AuditRepository } from './repositories/audit.repository';
+import { NotificationChannelRepository } from './repositories/notification-channel.repository';
+import { NotificationDeliveryRepository } from './repositories/notification-delivery.repository';
+import { NotificationGroupRepository } from './repositories/notification-group.repository';
+import { SilenceRepository } from './repositories/silence.repository';
 import { TimeSeriesRepository } from './repositories/time-series.repository';
 import { RetentionService } from './retention.service';
 import { AgentEventDoc, AgentEventSchema } from './schemas/agent-event.schema';
 import { AgentSnapshotDoc, AgentSnapshotSchema } from './schemas/agent-snapshot.schema';
 import { AlertDoc, AlertSchema } from './schemas/alert.schema';
 import { AuditEntryDoc, AuditEntrySchema } from './schemas/audit-entry.schema';
+import { NotificationChannelDoc, NotificationChannelSchema } from './schemas/notification-channel.schema';
+import { NotificationDeliveryDoc, NotificationDeliverySchema } from './schemas/notification-delivery.schema';
+import { NotificationGroupDoc, NotificationGroupSchema } from './schemas/notification-group.schema';
+import { InhibitionRuleDoc, InhibitionRuleSchema, SilenceDoc, SilenceSchema } from './schemas/silence.schema';
 import { AgentLabelIndex } from './timeseries/agent-label-index';
 import { JobLock } from './timeseries/job-lock';
 import { PartStore } from './timeseries/part-store';
@@ -22,6 +30,7 @@ import { TimeSeriesReader } from './timeseries/time-series-reader';
 import { TimeSeriesStore } from './timeseries/time-series-store';
 
 const REPOSITORIES = [AgentStateRepository, AgentEventRepository, TimeSeriesRepository, AlertRepository, AuditRepository];
+const NOTIFICATION_REPOSITORIES = [NotificationChannelRepository, NotificationDeliveryRepository, NotificationGroupRepository, SilenceRepository];
 const TIME_SERIES = [JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance, AgentLabelIndex];
 const seriesCatalog = {
   provide: SeriesCatalog,
@@ -55,10 +64,15 @@ class DatabaseServerModule {}
       { name: AgentEventDoc.name, schema: AgentEventSchema },
       { name: AlertDoc.name, schema: AlertSchema },
       { name: AuditEntryDoc.name, schema: AuditEntrySchema },
+      { name: NotificationChannelDoc.name, schema: NotificationChannelSchema },
+      { name: NotificationDeliveryDoc.name, schema: NotificationDeliverySchema },
+      { name: NotificationGroupDoc.name, schema: NotificationGroupSchema },
+      { name: SilenceDoc.name, schema: SilenceSchema },
+      { name: InhibitionRuleDoc.name, schema: InhibitionRuleSchema },
     ]),
   ],
-  providers: [...REPOSITORIES, ...TIME_SERIES, seriesCatalog, RetentionService],
-  exports: [...REPOSITORIES, ...TIME_SERIES, SeriesCatalog, RetentionService],
+  providers: [...REPOSITORIES, ...NOTIFICATION_REPOSITORIES, ...TIME_SERIES, seriesCatalog, RetentionService],
+  exports: [...REPOSITORIES, ...NOTIFICATION_REPOSITORIES, ...TIME_SERIES, SeriesCatalog, RetentionService],
 })
 export class StorageModule {
   constructor(@InjectConnection() private readonly connection: Connection) {}
