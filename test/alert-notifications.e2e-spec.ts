@@ -295,20 +295,25 @@ describe('alert notifications (channels, queue, routing, silences) against local
       expect((await deliveries(dead))[0]).toMatchObject({ state: 'FAILED', attempts: 4 });
     });
 
-    it('does not let a hanging receiver delay a healthy channel, and times the hanging attempt out', async () => {
+    it('does not let a hanging receiver delay a healthy channel, holds at most the concurrency limit per channel, and times out', async () => {
       const slow = await webhook('/hang');
       const fast = await webhook('/fast');
       http.hang('/hang');
-      await notifier().alertChanged(snapshot('a', 'FIRING', [slow, fast]));
+      // Six groups (rules) for the hanging channel: only NOTIFY_CONCURRENCY_PER_CHANNEL (4) attempts at once.
+      for (let rule = 0; rule < 6; rule++)
+        await notifier().alertChanged(snapshot(`a${rule}`, 'FIRING', rule === 0 ? [slow, fast] : [slow], { ruleId: `r${rule}` }));
       const started = Date.now();
       await t.get(AlertNotifierService).dispatchDue();
       await http.waitForRequests('/fast', 1);
-      await http.waitForRequests('/hang', 1);
+      await http.waitForRequests('/hang', 4);
       expect(Date.now() - started).toBeLessThan(1000);
-      const states = Object.fromEntries((await deliveries()).map((d) => [d.channelId, d.state]));
-      expect(states).toEqual({ [fast]: 'DELIVERED', [slow]: 'SENDING' });
+      const states = (await deliveries()).map((d) => `${d.channelId === fast ? 'fast' : 'slow'}:${d.state}`).sort();
+      expect(states).toEqual(['fast:DELIVERED', 'slow:PENDING', 'slow:PENDING', 'slow:SENDING', 'slow:SENDING', 'slow:SENDING', 'slow:SENDING']);
       await flush();
-      expect((await deliveries(slow))[0]).toMatchObject({ state: 'PENDING', attempts: 1, lastError: 'timed out' });
+      expect(http.on('/hang')).toHaveLength(4);
+      const timedOut = (await deliveries(slow)).filter((d) => d.attempts === 1);
+      expect(timedOut).toHaveLength(4);
+      expect(timedOut.every((d) => d.state === 'PENDING' && d.lastError === 'timed out')).toBe(true);
     });
 
     it('testChannel sends now and returns the outcome', async () => {

@@ -48,8 +48,10 @@ export class AlertNotifierService implements AlertNotifier, OnApplicationBootstr
     }, this.config.NOTIFY_DISPATCH_INTERVAL_MS);
   }
 
-  onModuleDestroy(): void {
+  /** Stops the timer and lets a pass under way finish (attempts in flight are the dispatcher's to abort). */
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    await this.pass;
   }
 
   /** Stores the change in its group; never throws (a storage failure is logged: evaluation must go on). */
