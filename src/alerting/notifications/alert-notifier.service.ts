@@ -56,6 +56,7 @@ export class AlertNotifierService implements AlertNotifier, OnApplicationBootstr
 
   /** Stores the change in its group; never throws (a storage failure is logged: evaluation must go on). */
   async alertChanged(snapshot: AlertSnapshot): Promise<void> {
+    if (snapshot.state === 'PENDING') return; // notifies nobody, and joins no group until it fires
     try {
       const { groupKey } = NotificationRouter.groupOf(snapshot);
       await this.inGroupQueue(groupId(groupKey), (doc) => this.router.apply(doc?.state as GroupState | undefined, snapshot, this.clock.now()) ?? null);

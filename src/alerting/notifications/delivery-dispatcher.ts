@@ -27,6 +27,10 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   private readonly attempts = new Set<Promise<unknown>>();
   private readonly shutdown = new AbortController();
   private readonly retry: RetrySettings;
+  /** Channels that had more due deliveries than free slots at the last dispatch: a freed slot dispatches again at once. */
+  private readonly backlog = new Set<string>();
+  private dispatching?: Promise<void>;
+  private again = false;
 
   constructor(
     private readonly deliveries: NotificationDeliveryRepository,
@@ -74,13 +78,35 @@ export class DeliveryDispatcher implements OnModuleDestroy {
     return this.deliveries.deleteFinishedBefore(cutoff);
   }
 
-  /** Starts an attempt for every due delivery whose channel has a free slot; does not wait for them. */
-  async dispatchDue(): Promise<void> {
+  /**
+   * Starts an attempt for every due delivery whose channel has a free slot; does not wait for the attempts. Calls
+   * while one runs make it run once more (it never overlaps itself).
+   */
+  dispatchDue(): Promise<void> {
+    if (this.dispatching !== undefined) {
+      this.again = true;
+      return this.dispatching;
+    }
+    const run = async () => {
+      do {
+        this.again = false;
+        await this.dispatchOnce();
+      } while (this.again);
+    };
+    this.dispatching = run().finally(() => (this.dispatching = undefined));
+    return this.dispatching;
+  }
+
+  private async dispatchOnce(): Promise<void> {
     const now = new Date(this.clock.now());
     const released = await this.deliveries.releaseExpiredLeases(now);
     if (released > 0) this.logger.warn(`${released} notification deliveries were left sending by a stopped process; retrying them`);
+    this.backlog.clear();
     for (const due of await this.deliveries.due(now, DUE_PER_PASS)) {
-      if ((this.inFlight.get(due.channelId) ?? 0) >= this.config.NOTIFY_CONCURRENCY_PER_CHANNEL) continue;
+      if ((this.inFlight.get(due.channelId) ?? 0) >= this.config.NOTIFY_CONCURRENCY_PER_CHANNEL) {
+        this.backlog.add(due.channelId);
+        continue;
+      }
       void this.start(due._id, due.channelId, now);
     }
   }
@@ -92,9 +118,9 @@ export class DeliveryDispatcher implements OnModuleDestroy {
     return (await this.deliveries.find(delivery.environment, delivery._id)) as NotificationDeliveryDoc;
   }
 
-  /** Waits until every attempt started so far (and any started meanwhile) has finished. */
+  /** Waits until every attempt started so far (and any started meanwhile, for a channel's backlog) has finished. */
   async settle(): Promise<void> {
-    while (this.attempts.size > 0) await Promise.allSettled([...this.attempts]);
+    while (this.attempts.size > 0 || this.dispatching !== undefined) await Promise.allSettled([...this.attempts, this.dispatching]);
   }
 
   /** Aborts attempts in flight; they go back to pending so the next start sends them at once. */
@@ -115,6 +141,7 @@ export class DeliveryDispatcher implements OnModuleDestroy {
       .finally(() => {
         this.inFlight.set(channelId, (this.inFlight.get(channelId) ?? 1) - 1);
         this.attempts.delete(attempt);
+        if (this.backlog.has(channelId) && !this.shutdown.signal.aborted) void this.dispatchDue();
       });
     this.attempts.add(attempt);
     return attempt;
