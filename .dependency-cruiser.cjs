@@ -15,6 +15,8 @@ const PURE = [
   '^src/dashboard/live/live-window-aggregator\\.ts$',
   '^src/dashboard/query/',
   '^src/alerting/(evaluation|detectors)/',
+  '^src/alerting/notifications/(routing|payloads)/',
+  '^src/alerting/silences/silence-rules\\.ts$',
 ];
 
 /** `from` may import only these of the domain modules (DESIGN: the module table). */

@@ -5,7 +5,7 @@ import { HeartbeatModule } from '../heartbeat/heartbeat.module';
 import { AlertPreviewService } from './alert-preview.service';
 import { AlertingResolver } from './alerting.resolver';
 import { AlertingService } from './alerting.service';
-import { ALERT_NOTIFIER } from './notifications/alert-snapshot';
+import { NOTIFICATION_PROVIDERS } from './notifications/notification-providers';
 import { RuleEvaluationService } from './rule-evaluation.service';
 import { AlertRulesResolver } from './rules/alert-rules.resolver';
 import { AlertRulesService } from './rules/alert-rules.service';
@@ -13,15 +13,6 @@ import { AlertRulesService } from './rules/alert-rules.service';
 /** Rules, their evaluation (live and previews), the alerts with their lifecycle, and notifications. */
 @Module({
   imports: [HeartbeatModule, DashboardModule, AuditModule],
-  // TEMPORARY until notifications land: a notifier that sends nothing.
-  providers: [
-    { provide: ALERT_NOTIFIER, useValue: { alertChanged: () => Promise.resolve() } },
-    AlertRulesService,
-    AlertingService,
-    RuleEvaluationService,
-    AlertPreviewService,
-    AlertRulesResolver,
-    AlertingResolver,
-  ],
+  providers: [AlertRulesService, AlertingService, RuleEvaluationService, AlertPreviewService, AlertRulesResolver, AlertingResolver, ...NOTIFICATION_PROVIDERS],
 })
 export class AlertingModule {}

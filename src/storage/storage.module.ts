@@ -8,6 +8,10 @@ import { AgentStateRepository } from './repositories/agent-state.repository';
 import { AlertRuleRepository } from './repositories/alert-rule.repository';
 import { AlertRepository } from './repositories/alert.repository';
 import { AuditRepository } from './repositories/audit.repository';
+import { NotificationChannelRepository } from './repositories/notification-channel.repository';
+import { NotificationDeliveryRepository } from './repositories/notification-delivery.repository';
+import { NotificationGroupRepository } from './repositories/notification-group.repository';
+import { SilenceRepository } from './repositories/silence.repository';
 import { TimeSeriesRepository } from './repositories/time-series.repository';
 import { RetentionService } from './retention.service';
 import { AgentEventDoc, AgentEventSchema } from './schemas/agent-event.schema';
@@ -15,6 +19,10 @@ import { AgentSnapshotDoc, AgentSnapshotSchema } from './schemas/agent-snapshot.
 import { AlertRuleDoc, AlertRuleSchema } from './schemas/alert-rule.schema';
 import { AlertDoc, AlertSchema } from './schemas/alert.schema';
 import { AuditEntryDoc, AuditEntrySchema } from './schemas/audit-entry.schema';
+import { NotificationChannelDoc, NotificationChannelSchema } from './schemas/notification-channel.schema';
+import { NotificationDeliveryDoc, NotificationDeliverySchema } from './schemas/notification-delivery.schema';
+import { NotificationGroupDoc, NotificationGroupSchema } from './schemas/notification-group.schema';
+import { InhibitionRuleDoc, InhibitionRuleSchema, SilenceDoc, SilenceSchema } from './schemas/silence.schema';
 import { AgentLabelIndex } from './timeseries/agent-label-index';
 import { JobLock } from './timeseries/job-lock';
 import { PartStore } from './timeseries/part-store';
@@ -24,6 +32,7 @@ import { TimeSeriesReader } from './timeseries/time-series-reader';
 import { TimeSeriesStore } from './timeseries/time-series-store';
 
 const REPOSITORIES = [AgentStateRepository, AgentEventRepository, TimeSeriesRepository, AlertRepository, AlertRuleRepository, AuditRepository];
+const NOTIFICATION_REPOSITORIES = [NotificationChannelRepository, NotificationDeliveryRepository, NotificationGroupRepository, SilenceRepository];
 const TIME_SERIES = [JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance, AgentLabelIndex];
 const seriesCatalog = {
   provide: SeriesCatalog,
@@ -58,10 +67,15 @@ class DatabaseServerModule {}
       { name: AlertDoc.name, schema: AlertSchema },
       { name: AlertRuleDoc.name, schema: AlertRuleSchema },
       { name: AuditEntryDoc.name, schema: AuditEntrySchema },
+      { name: NotificationChannelDoc.name, schema: NotificationChannelSchema },
+      { name: NotificationDeliveryDoc.name, schema: NotificationDeliverySchema },
+      { name: NotificationGroupDoc.name, schema: NotificationGroupSchema },
+      { name: SilenceDoc.name, schema: SilenceSchema },
+      { name: InhibitionRuleDoc.name, schema: InhibitionRuleSchema },
     ]),
   ],
-  providers: [...REPOSITORIES, ...TIME_SERIES, seriesCatalog, RetentionService],
-  exports: [...REPOSITORIES, ...TIME_SERIES, SeriesCatalog, RetentionService],
+  providers: [...REPOSITORIES, ...NOTIFICATION_REPOSITORIES, ...TIME_SERIES, seriesCatalog, RetentionService],
+  exports: [...REPOSITORIES, ...NOTIFICATION_REPOSITORIES, ...TIME_SERIES, SeriesCatalog, RetentionService],
 })
 export class StorageModule {
   constructor(@InjectConnection() private readonly connection: Connection) {}

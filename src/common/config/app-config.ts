@@ -302,6 +302,80 @@ export class AppConfig {
   @Max(1_000_000)
   GRAPHQL_MAX_COST = 10_000;
 
+  // Alert notifications (docs/alerting.md): the delivery queue, its retries, and SMTP for EMAIL channels.
+
+  /** How often due notification groups are flushed and due deliveries sent. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  NOTIFY_DISPATCH_INTERVAL_MS = 1000;
+
+  /** One delivery attempt (HTTP request or SMTP session) longer than this fails and is retried. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.1)
+  @Max(300)
+  NOTIFY_TIMEOUT_SECONDS = 10;
+
+  /** Attempts per delivery before it is marked failed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  NOTIFY_MAX_ATTEMPTS = 10;
+
+  /** A delivery not delivered this long after it was queued is marked failed (a stale alert is worse than none). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86_400)
+  NOTIFY_MAX_AGE_SECONDS = 6 * 3600;
+
+  /** First retry delay; each further retry doubles it (half of it random jitter), up to NOTIFY_BACKOFF_MAX_SECONDS. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.001)
+  @Max(3600)
+  NOTIFY_BACKOFF_BASE_SECONDS = 5;
+
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.001)
+  @Max(86_400)
+  NOTIFY_BACKOFF_MAX_SECONDS = 600;
+
+  /** Attempts in flight per channel: a slow channel holds at most this many, and never another channel's. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  NOTIFY_CONCURRENCY_PER_CHANNEL = 4;
+
+  /** Delivered and failed deliveries older than this are deleted. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(1)
+  @Max(3650)
+  NOTIFY_DELIVERY_RETENTION_DAYS = 30;
+
+  /** Where people reach Vitals: the payloads' externalURL and the base of generatorURL. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'NOTIFY_EXTERNAL_URL must be an http:// or https:// URL' })
+  NOTIFY_EXTERNAL_URL?: string;
+
+  /** The SMTP server of EMAIL channels, e.g. smtp://user:password@mail.example.com:587 or smtps://...:465; without it EMAIL channels are refused. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The From of notification emails. */
+  @IsString()
+  @MinLength(3)
+  SMTP_FROM = 'Vitals <vitals@localhost>';
+
   get jwtSecret(): string {
     return this.JWT_SECRET ?? DEV_JWT_SECRET;
   }
@@ -333,6 +407,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 function describe(error: ValidationError, raw: Record<string, string>): string[] {
-  const value = error.property === 'JWT_SECRET' ? '<hidden>' : JSON.stringify(raw[error.property]);
+  const value = error.property === 'JWT_SECRET' || error.property === 'SMTP_URL' ? '<hidden>' : JSON.stringify(raw[error.property]);
   return Object.values(error.constraints ?? {}).map((message) => `${error.property}=${value}: ${message}`);
 }
