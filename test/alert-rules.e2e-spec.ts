@@ -1,6 +1,9 @@
 import { RuleEvaluationService } from '../src/alerting/rule-evaluation.service';
 import { alertTopic } from '../src/alerting/alerting.service';
 import { AgentRegistry } from '../src/heartbeat/agent-registry';
+import { AlertNotifierService } from '../src/alerting/notifications/alert-notifier.service';
+import { WebhookPayload } from '../src/alerting/notifications/payloads/webhook-payload';
+import { HttpReceiver } from './support/http-receiver';
 import { INGEST, TestApp } from './support/test-app';
 
 const SEC = 1000;
@@ -55,9 +58,13 @@ describe('alert rules (HTTP + WebSocket, real database)', () => {
   let viewer: string;
   let admin: string;
   let start: number;
+  let receiver: HttpReceiver;
+  // Tests evaluate and flush notifications explicitly, after moving the clock.
+  const appEnv = () => ({ ALERT_EVALUATION_INTERVAL_SECONDS: '10', NOTIFY_DISPATCH_INTERVAL_MS: '60000' });
 
   beforeAll(async () => {
-    t = await TestApp.start({ ALERT_EVALUATION_INTERVAL_SECONDS: '10' });
+    receiver = await HttpReceiver.start();
+    t = await TestApp.start(appEnv());
     // Whole minutes: evaluation times are multiples of the interval.
     start = Math.floor(t.clock.now() / MIN) * MIN - 60 * MIN;
     t.clock.set(start);
@@ -66,7 +73,10 @@ describe('alert rules (HTTP + WebSocket, real database)', () => {
     viewer = t.token({ sub: 'victor', roles: ['viewer'], environments: ['alpha'] });
     admin = t.token({ sub: 'ada', roles: ['admin'], environments: ['*'] });
   });
-  afterAll(() => t.stop());
+  afterAll(async () => {
+    await t.stop();
+    await receiver.stop();
+  });
 
   const evaluate = () => t.get(RuleEvaluationService).evaluateDue();
 
@@ -293,7 +303,7 @@ describe('alert rules (HTTP + WebSocket, real database)', () => {
     expect(before.state).toBe('FIRING');
     const clock = t.clock.now();
     await t.stop({ keepDatabase: true });
-    t = await TestApp.start({ ALERT_EVALUATION_INTERVAL_SECONDS: '10', MONGODB_DB: t.database });
+    t = await TestApp.start({ ...appEnv(), MONGODB_DB: t.database });
     t.clock.set(clock);
     const events = t.subscribe<{ alertEvents: { alertId: string; state: string } }>(EVENTS, { environment: 'delta' }, admin);
     await t.listening(alertTopic('delta'));
@@ -332,6 +342,55 @@ describe('alert rules (HTTP + WebSocket, real database)', () => {
     expect(actions.filter((a) => a.action === 'alertRule.create').length).toBeGreaterThanOrEqual(3);
     expect(actions.find((a) => a.action === 'alertRule.create')).toMatchObject({ actor: 'olivia', after: { kind: expect.any(String) as string } });
     expect((await t.graphql(AUDIT, { environment: 'alpha' }, operator)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('a firing rule reaches its webhook as an Alertmanager v4 payload, one message per group, and its resolution follows', async () => {
+    const channel = await t.graphql<{ createNotificationChannel: { id: string } }>(
+      `mutation($environment: String!, $channel: NotificationChannelInput!) { createNotificationChannel(environment: $environment, channel: $channel) { id } }`,
+      { environment: 'alpha', channel: { name: 'pager', kind: 'WEBHOOK', url: `${receiver.url}/hook` } },
+      operator,
+    );
+    const ruleId = await createRule('alpha', {
+      name: 'DiskFull',
+      kind: 'THRESHOLD',
+      severity: 'CRITICAL',
+      metric: 'disk_used',
+      operator: 'GT',
+      threshold: 95,
+      windowSeconds: 10,
+      labels: [{ name: 'team', value: 'storage' }],
+      summary: '{{agent}} disk at {{value}}%',
+      channelIds: [channel.data!.createNotificationChannel.id],
+      notification: { groupWaitSeconds: 0, groupIntervalSeconds: 60 },
+    });
+    const flush = () => t.get(AlertNotifierService).flush();
+    await run(10 * SEC, () =>
+      ingest(
+        'alpha',
+        [1, 2, 3].map((n) => ({ agentId: `nas-${n}`, metric: 'disk_used', values: ten(99) })),
+      ),
+    );
+    await flush();
+    const [fired] = (await receiver.waitForRequests('/hook', 1)).map((r) => JSON.parse(r.body) as WebhookPayload);
+    expect(fired).toMatchObject({
+      version: '4',
+      status: 'firing',
+      commonLabels: { alertname: 'DiskFull', severity: 'CRITICAL', environment: 'alpha', team: 'storage' },
+    });
+    expect(fired.alerts.map((a) => [a.labels.agent, a.status, a.annotations.summary])).toEqual(
+      expect.arrayContaining([1, 2, 3].map((n) => [`nas-${n}`, 'firing', `nas-${n} disk at 99%`])),
+    );
+    expect(fired.alerts).toHaveLength(3);
+    await run(60 * SEC, () =>
+      ingest(
+        'alpha',
+        [1, 2, 3].map((n) => ({ agentId: `nas-${n}`, metric: 'disk_used', values: ten(50) })),
+      ),
+    );
+    await flush();
+    const resolved = JSON.parse((await receiver.waitForRequests('/hook', 2))[1].body) as WebhookPayload;
+    expect(resolved.status).toBe('resolved');
+    expect((await alerts('alpha', ruleId)).map((a) => a.state)).toEqual(['RESOLVED', 'RESOLVED', 'RESOLVED']);
   });
 
   it('refuses bad rules with the field named, viewers writing rules, and other environments', async () => {
