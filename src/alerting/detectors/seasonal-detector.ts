@@ -10,16 +10,17 @@ export const MAX_SEASONS = 28;
 /**
  * SEASONAL: the baseline of a point is the median of what the series did at the same phase of the last
  * K = trainingSeconds / seasonSeconds seasons (at least 1), in its phase slot and the slot either side
- * (3K values, so a pattern that comes a slot early or late still matches); the spread is the robust
- * spread (SortedWindow.robustSpread) of the residuals x - baseline over the last season's worth of
- * points (at most MAX_SEASON_SLOTS); score = (residual - median residual) / spread.
+ * (3K values, so a pattern that comes a slot early or late still matches), plus an offset: the median of
+ * the residuals x - baseline over the last season's worth of points (at most MAX_SEASON_SLOTS). The slots
+ * learn x - offset, so the offset carries the series' level and the slots its profile.
+ * score = (x - baseline - offset) / the robust spread (SortedWindow.robustSpread) of those residuals.
  *
  * Phases are of epoch time (UTC): a daily season's slot 0 starts at midnight UTC. Each slot of each
  * season holds the mean of the points in it. It trains until the same phase has a value in an earlier
  * season (a full season after the first point) and the residual window its warm-up. Every point is
  * learned: a one-off anomaly is outvoted by the other seasons, a changed pattern becomes the baseline
- * once it holds in over half of them, and a shift of level is absorbed by the median residual after half
- * a season. Memory: 8 bytes x (K + 1) x slots, plus 16 bytes per residual point.
+ * once it holds in over half of them, and a shift of level moves the offset once it fills half the
+ * residual window (half a season), for good. Memory: 8 bytes x (K + 1) x slots, plus 16 bytes per residual point.
  */
 export class SeasonalDetector implements AnomalyDetector {
   private readonly seasons: number;
@@ -35,6 +36,8 @@ export class SeasonalDetector implements AnomalyDetector {
   private openCell = -1;
   private openCount = 0;
   private lastAt = -Infinity;
+  /** The median residual: the level the series now has over its seasonal profile. */
+  private offset = 0;
 
   constructor(private readonly settings: AnomalySettings) {
     const { seasonSeconds, stepSeconds, trainingSeconds } = settings;
@@ -65,17 +68,16 @@ export class SeasonalDetector implements AnomalyDetector {
 
   private judge(value: number, baseline: number): AnomalyVerdict {
     if (Number.isNaN(baseline)) return trainingVerdict(0, 1, 'earlier seasons with a value at this time');
-    const residual = value - baseline;
     const learned = this.residuals.size;
     let verdict: AnomalyVerdict;
     if (learned < this.warmup) verdict = trainingVerdict(learned, this.warmup, 'residuals');
     else {
-      const center = this.residuals.median();
-      const expected = baseline + center;
-      const spread = flooredSpread(this.residuals.robustSpread(center), expected);
+      const expected = baseline + this.offset;
+      const spread = flooredSpread(this.residuals.robustSpread(this.offset), expected);
       verdict = scoredVerdict(this.settings, value, expected, spread, ['deviations', 'the seasonal baseline', this.context]);
     }
-    this.residuals.push(residual);
+    this.residuals.push(value - baseline);
+    this.offset = this.residuals.median();
     return verdict;
   }
 
@@ -83,8 +85,8 @@ export class SeasonalDetector implements AnomalyDetector {
   private baseline(slot: number): number {
     let n = 0;
     for (let back = 1; back <= this.seasons; back++) {
-      for (let offset = -1; offset <= 1; offset++) {
-        const past = slot - back * this.slots + offset;
+      for (let neighbour = -1; neighbour <= 1; neighbour++) {
+        const past = slot - back * this.slots + neighbour;
         const pastSeason = Math.floor(past / this.slots);
         // The slot before the oldest season's first lies in a season whose row is being rewritten.
         if (pastSeason < this.season - this.seasons) continue;
@@ -115,7 +117,8 @@ export class SeasonalDetector implements AnomalyDetector {
       this.cells[cell] = 0;
     }
     this.openCount++;
-    this.cells[cell] += (value - this.cells[cell]) / this.openCount;
+    // The profile is kept net of the offset, so a shift of level lives in the offset alone.
+    this.cells[cell] += (value - this.offset - this.cells[cell]) / this.openCount;
   }
 
   private rowOf(season: number): number {
