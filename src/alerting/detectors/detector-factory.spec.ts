@@ -8,7 +8,7 @@ describe('createDetector and anomalySettings', () => {
   it('fills what a rule left out from ANOMALY_DEFAULTS, with the training history of the method', () => {
     expect(anomalySettings({}, 60)).toEqual({
       method: 'ROBUST_Z',
-      sensitivity: 3,
+      sensitivity: 3.5,
       direction: 'BOTH',
       seasonSeconds: 86_400,
       trainingSeconds: 86_400,

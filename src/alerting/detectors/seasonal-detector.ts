@@ -1,9 +1,11 @@
 import { AnomalyDetector, AnomalySettings, AnomalyVerdict } from './anomaly-detector';
-import { flooredSpread, formatSeconds, scoredVerdict, skippedVerdict, trainingVerdict, warmupPoints } from './scoring';
+import { flooredSpread, formatSeconds, MAD_TO_SIGMA, scoredVerdict, skippedVerdict, trainingVerdict, warmupPoints } from './scoring';
 import { SortedWindow } from './sorted-window';
 
 /** A season is cut into at most this many phase slots (a day into minutes); finer steps average into their slot. */
 export const MAX_SEASON_SLOTS = 1_440;
+/** The spread of the values at a phase is trusted from this many on (3 seasons of 3 slots). */
+const MIN_SLOT_VALUES = 9;
 /** At most this many earlier seasons are kept (four weeks of days): ~340 KB per series at 1,440 slots. */
 export const MAX_SEASONS = 28;
 
@@ -13,7 +15,10 @@ export const MAX_SEASONS = 28;
  * (3K values, so a pattern that comes a slot early or late still matches), plus an offset: the median of
  * the residuals x - baseline over the last season's worth of points (at most MAX_SEASON_SLOTS). The slots
  * learn x - offset, so the offset carries the series' level and the slots its profile.
- * score = (x - baseline - offset) / the robust spread (SortedWindow.robustSpread) of those residuals.
+ * score = (x - baseline - offset) / spread, where spread is the larger of the robust spread
+ * (SortedWindow.robustSpread) of those residuals and 1.4826 x the MAD of the 3K values at this phase
+ * (from 9 of them on): noise often grows with the level (a rate at its daily peak), and one spread for the
+ * whole season would call every busy hour's noise an anomaly.
  *
  * Phases are of epoch time (UTC): a daily season's slot 0 starts at midnight UTC. Each slot of each
  * season holds the mean of the points in it. It trains until the same phase has a value in an earlier
@@ -31,6 +36,7 @@ export class SeasonalDetector implements AnomalyDetector {
   private readonly residuals: SortedWindow;
   private readonly warmup: number;
   private readonly scratch: Float64Array;
+  private readonly deviations: Float64Array;
   private readonly context: string;
   private season = NaN;
   private openCell = -1;
@@ -38,6 +44,8 @@ export class SeasonalDetector implements AnomalyDetector {
   private lastAt = -Infinity;
   /** The median residual: the level the series now has over its seasonal profile. */
   private offset = 0;
+  /** 1.4826 x the MAD of the values the last baseline was the median of (0 when there were too few). */
+  private slotSpread = 0;
 
   constructor(private readonly settings: AnomalySettings) {
     const { seasonSeconds, stepSeconds, trainingSeconds } = settings;
@@ -52,6 +60,7 @@ export class SeasonalDetector implements AnomalyDetector {
     this.residuals = new SortedWindow(this.slots);
     this.warmup = warmupPoints(this.slots);
     this.scratch = new Float64Array(3 * this.seasons);
+    this.deviations = new Float64Array(3 * this.seasons);
     this.context = ` of the same time in the last ${this.seasons} x ${formatSeconds(seasonSeconds)}`;
   }
 
@@ -73,7 +82,7 @@ export class SeasonalDetector implements AnomalyDetector {
     if (learned < this.warmup) verdict = trainingVerdict(learned, this.warmup, 'residuals');
     else {
       const expected = baseline + this.offset;
-      const spread = flooredSpread(this.residuals.robustSpread(this.offset), expected);
+      const spread = flooredSpread(Math.max(this.residuals.robustSpread(this.offset), this.slotSpread), expected);
       verdict = scoredVerdict(this.settings, value, expected, spread, ['deviations', 'the seasonal baseline', this.context]);
     }
     this.residuals.push(value - baseline);
@@ -95,9 +104,11 @@ export class SeasonalDetector implements AnomalyDetector {
       }
     }
     if (n === 0) return NaN;
-    const sorted = this.scratch.subarray(0, n).sort();
-    const mid = n >> 1;
-    return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    const median = medianOfSorted(this.scratch.subarray(0, n).sort());
+    const deviations = this.deviations.subarray(0, n);
+    for (let i = 0; i < n; i++) deviations[i] = Math.abs(this.scratch[i] - median);
+    this.slotSpread = n >= MIN_SLOT_VALUES ? MAD_TO_SIGMA * medianOfSorted(deviations.sort()) : 0;
+    return median;
   }
 
   /** Clears the rows of the seasons that start, so a row never mixes two seasons (also across gaps). */
@@ -129,4 +140,9 @@ export class SeasonalDetector implements AnomalyDetector {
   private cellOf(slot: number, season: number): number {
     return this.rowOf(season) * this.slots + (slot - season * this.slots);
   }
+}
+
+function medianOfSorted(sorted: Float64Array): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
