@@ -6,7 +6,7 @@ import { SortedWindow } from './sorted-window';
 export const MAX_SEASON_SLOTS = 1_440;
 /** The spread of the values at a phase is trusted from this many on (3 seasons of 3 slots). */
 const MIN_SLOT_VALUES = 9;
-/** At most this many earlier seasons are kept (four weeks of days): ~340 KB per series at 1,440 slots. */
+/** At most this many earlier seasons are kept (four weeks of days): ~360 KB per series at 1,440 slots. */
 export const MAX_SEASONS = 28;
 
 /**
