@@ -30,6 +30,6 @@ export interface AnomalyVerdict {
  * one point per evaluation in time order. A new method is one new class behind this.
  */
 export interface AnomalyDetector {
-  /** Scores the point against what was learned before it, then learns from it. */
+  /** Scores the point (`at` in epoch milliseconds, SEASONAL phases are of it) against what was learned before it, then learns from it. */
   update(at: number, value: number): AnomalyVerdict;
 }

@@ -9,8 +9,8 @@ import { flooredSpread, formatSeconds, scoredVerdict, skippedVerdict, trainingPo
  * After the warm-up a point is learned winsorized: clipped to mean +- sensitivity * deviation. A spike
  * then moves the mean by at most alpha * sensitivity deviations; a level shift is learned a little
  * each point while the variance grows by about (1 + alpha * (sensitivity^2 - 1)) a point, so the shift
- * is accepted after a few hundred points at the default span (about 8 h for 10 deviations at a day of
- * 1-minute points). Memory: three numbers.
+ * is accepted after a few hundred points (about 6 h for 10 deviations at a span of a day of 1-minute
+ * points and sensitivity 3.5). Memory: three numbers.
  */
 export class EwmaDetector implements AnomalyDetector {
   private readonly alpha: number;

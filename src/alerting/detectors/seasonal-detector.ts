@@ -1,25 +1,31 @@
 import { AnomalyDetector, AnomalySettings, AnomalyVerdict } from './anomaly-detector';
-import { flooredSpread, formatSeconds, scoredVerdict, skippedVerdict, trainingVerdict, warmupPoints } from './scoring';
+import { flooredSpread, formatSeconds, MAD_TO_SIGMA, scoredVerdict, skippedVerdict, trainingVerdict, warmupPoints } from './scoring';
 import { SortedWindow } from './sorted-window';
 
 /** A season is cut into at most this many phase slots (a day into minutes); finer steps average into their slot. */
 export const MAX_SEASON_SLOTS = 1_440;
-/** At most this many earlier seasons are kept (four weeks of days): ~340 KB per series at 1,440 slots. */
+/** The spread of the values at a phase is trusted from this many on (3 seasons of 3 slots). */
+const MIN_SLOT_VALUES = 9;
+/** At most this many earlier seasons are kept (four weeks of days): ~360 KB per series at 1,440 slots. */
 export const MAX_SEASONS = 28;
 
 /**
  * SEASONAL: the baseline of a point is the median of what the series did at the same phase of the last
  * K = trainingSeconds / seasonSeconds seasons (at least 1), in its phase slot and the slot either side
- * (3K values, so a pattern that comes a slot early or late still matches); the spread is the robust
- * spread (SortedWindow.robustSpread) of the residuals x - baseline over the last season's worth of
- * points (at most MAX_SEASON_SLOTS); score = (residual - median residual) / spread.
+ * (3K values, so a pattern that comes a slot early or late still matches), plus an offset: the median of
+ * the residuals x - baseline over the last season's worth of points (at most MAX_SEASON_SLOTS). The slots
+ * learn x - offset, so the offset carries the series' level and the slots its profile.
+ * score = (x - baseline - offset) / spread, where spread is the larger of the robust spread
+ * (SortedWindow.robustSpread) of those residuals and 1.4826 x the MAD of the 3K values at this phase
+ * (from 9 of them on): noise often grows with the level (a rate at its daily peak), and one spread for the
+ * whole season would call every busy hour's noise an anomaly.
  *
  * Phases are of epoch time (UTC): a daily season's slot 0 starts at midnight UTC. Each slot of each
  * season holds the mean of the points in it. It trains until the same phase has a value in an earlier
  * season (a full season after the first point) and the residual window its warm-up. Every point is
  * learned: a one-off anomaly is outvoted by the other seasons, a changed pattern becomes the baseline
- * once it holds in over half of them, and a shift of level is absorbed by the median residual after half
- * a season. Memory: 8 bytes x (K + 1) x slots, plus 16 bytes per residual point.
+ * once it holds in over half of them, and a shift of level moves the offset once it fills half the
+ * residual window (half a season), for good. Memory: 8 bytes x (K + 1) x slots, plus 16 bytes per residual point.
  */
 export class SeasonalDetector implements AnomalyDetector {
   private readonly seasons: number;
@@ -30,11 +36,16 @@ export class SeasonalDetector implements AnomalyDetector {
   private readonly residuals: SortedWindow;
   private readonly warmup: number;
   private readonly scratch: Float64Array;
+  private readonly deviations: Float64Array;
   private readonly context: string;
   private season = NaN;
   private openCell = -1;
   private openCount = 0;
   private lastAt = -Infinity;
+  /** The median residual: the level the series now has over its seasonal profile. */
+  private offset = 0;
+  /** 1.4826 x the MAD of the values the last baseline was the median of (0 when there were too few). */
+  private slotSpread = 0;
 
   constructor(private readonly settings: AnomalySettings) {
     const { seasonSeconds, stepSeconds, trainingSeconds } = settings;
@@ -49,6 +60,7 @@ export class SeasonalDetector implements AnomalyDetector {
     this.residuals = new SortedWindow(this.slots);
     this.warmup = warmupPoints(this.slots);
     this.scratch = new Float64Array(3 * this.seasons);
+    this.deviations = new Float64Array(3 * this.seasons);
     this.context = ` of the same time in the last ${this.seasons} x ${formatSeconds(seasonSeconds)}`;
   }
 
@@ -65,17 +77,16 @@ export class SeasonalDetector implements AnomalyDetector {
 
   private judge(value: number, baseline: number): AnomalyVerdict {
     if (Number.isNaN(baseline)) return trainingVerdict(0, 1, 'earlier seasons with a value at this time');
-    const residual = value - baseline;
     const learned = this.residuals.size;
     let verdict: AnomalyVerdict;
     if (learned < this.warmup) verdict = trainingVerdict(learned, this.warmup, 'residuals');
     else {
-      const center = this.residuals.median();
-      const expected = baseline + center;
-      const spread = flooredSpread(this.residuals.robustSpread(center), expected);
+      const expected = baseline + this.offset;
+      const spread = flooredSpread(Math.max(this.residuals.robustSpread(this.offset), this.slotSpread), expected);
       verdict = scoredVerdict(this.settings, value, expected, spread, ['deviations', 'the seasonal baseline', this.context]);
     }
-    this.residuals.push(residual);
+    this.residuals.push(value - baseline);
+    this.offset = this.residuals.median();
     return verdict;
   }
 
@@ -83,8 +94,8 @@ export class SeasonalDetector implements AnomalyDetector {
   private baseline(slot: number): number {
     let n = 0;
     for (let back = 1; back <= this.seasons; back++) {
-      for (let offset = -1; offset <= 1; offset++) {
-        const past = slot - back * this.slots + offset;
+      for (let neighbour = -1; neighbour <= 1; neighbour++) {
+        const past = slot - back * this.slots + neighbour;
         const pastSeason = Math.floor(past / this.slots);
         // The slot before the oldest season's first lies in a season whose row is being rewritten.
         if (pastSeason < this.season - this.seasons) continue;
@@ -93,9 +104,11 @@ export class SeasonalDetector implements AnomalyDetector {
       }
     }
     if (n === 0) return NaN;
-    const sorted = this.scratch.subarray(0, n).sort();
-    const mid = n >> 1;
-    return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    const median = medianOfSorted(this.scratch.subarray(0, n).sort());
+    const deviations = this.deviations.subarray(0, n);
+    for (let i = 0; i < n; i++) deviations[i] = Math.abs(this.scratch[i] - median);
+    this.slotSpread = n >= MIN_SLOT_VALUES ? MAD_TO_SIGMA * medianOfSorted(deviations.sort()) : 0;
+    return median;
   }
 
   /** Clears the rows of the seasons that start, so a row never mixes two seasons (also across gaps). */
@@ -115,7 +128,8 @@ export class SeasonalDetector implements AnomalyDetector {
       this.cells[cell] = 0;
     }
     this.openCount++;
-    this.cells[cell] += (value - this.cells[cell]) / this.openCount;
+    // The profile is kept net of the offset, so a shift of level lives in the offset alone.
+    this.cells[cell] += (value - this.offset - this.cells[cell]) / this.openCount;
   }
 
   private rowOf(season: number): number {
@@ -126,4 +140,9 @@ export class SeasonalDetector implements AnomalyDetector {
   private cellOf(slot: number, season: number): number {
     return this.rowOf(season) * this.slots + (slot - season * this.slots);
   }
+}
+
+function medianOfSorted(sorted: Float64Array): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -9,7 +9,7 @@ import { Severity } from '../models/alert.model';
 @InputType()
 export class AnomalyInput {
   @Field(() => AnomalyMethod, { nullable: true, defaultValue: AnomalyMethod.ROBUST_Z }) method?: AnomalyMethod;
-  @Field(() => Float, { nullable: true, description: 'how many (robust) deviations from the baseline count as anomalous; default per method' })
+  @Field(() => Float, { nullable: true, defaultValue: 3, description: 'how many (robust) deviations from the baseline count as anomalous' })
   sensitivity?: number;
   @Field(() => Int, { nullable: true, description: 'history the baseline learns from; default per method' }) trainingSeconds?: number;
   @Field(() => Int, { nullable: true, description: 'SEASONAL: the period (default 86400)' }) seasonSeconds?: number;
