@@ -296,15 +296,23 @@ describe('alert rules (HTTP + WebSocket, real database)', () => {
     expect(await alerts('gamma', 'builtin:agent-down')).toEqual([]);
   });
 
-  it('open alerts survive a restart: no new notification storm, and they resolve when their condition clears', async () => {
+  it('open alerts survive a restart: no new notification storm, they resolve when their condition clears, and anomaly rules relearn from history', async () => {
     const ruleId = await createRule('delta', { name: 'Hot', kind: 'THRESHOLD', metric: 'temp', operator: 'GT', threshold: 50, windowSeconds: 10 });
+    const anomaly = await createRule('delta', {
+      name: 'Odd',
+      kind: 'ANOMALY',
+      metric: 'rtt',
+      windowSeconds: 10,
+      anomaly: { sensitivity: 4, trainingSeconds: 600 },
+    });
+    let i = 0;
+    await run(11 * MIN, () => ingest('delta', [{ agentId: 'edge-2', metric: 'rtt', values: [100 + 5 * Math.sin(i++)] }]));
     await run(10 * SEC, () => ingest('delta', [{ agentId: 'rack-1', metric: 'temp', values: ten(70) }]));
     const [before] = await alerts('delta', ruleId);
     expect(before.state).toBe('FIRING');
     const clock = t.clock.now();
     await t.stop({ keepDatabase: true });
-    t = await TestApp.start({ ...appEnv(), MONGODB_DB: t.database });
-    t.clock.set(clock);
+    t = await TestApp.start({ ...appEnv(), MONGODB_DB: t.database }, clock);
     const events = t.subscribe<{ alertEvents: { alertId: string; state: string } }>(EVENTS, { environment: 'delta' }, admin);
     await t.listening(alertTopic('delta'));
     await run(10 * SEC, () => ingest('delta', [{ agentId: 'rack-1', metric: 'temp', values: ten(71) }]));
@@ -313,6 +321,9 @@ describe('alert rules (HTTP + WebSocket, real database)', () => {
     // The alert's next event is its resolution: the restart fired nothing again.
     expect(await events.until((m) => m.data?.alertEvents.alertId === before.id)).toEqual([]);
     expect((await alerts('delta', ruleId))[0]).toMatchObject({ id: before.id, state: 'RESOLVED' });
+    // The anomaly rule learned its baseline again from stored history at start: the first spike fires.
+    await run(10 * SEC, () => ingest('delta', [{ agentId: 'edge-2', metric: 'rtt', values: [400] }]));
+    expect((await alerts('delta', anomaly)).map((a) => [a.subject, a.state])).toEqual([['edge-2', 'FIRING']]);
   });
 
   it('acknowledgement by an operator is stored, published and audited; rule changes are audited with before and after', async () => {

@@ -85,26 +85,52 @@ export class RuleEvaluationService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async evaluate(live: LiveRule, at: number): Promise<void> {
-    const values = await this.valuesAt(live.rule, at);
+    const def = live.rule.definition;
+    const values =
+      def.metric === undefined
+        ? agentValues(def, this.registry.inEnvironment(live.rule.environment), at)
+        : (await this.windows(live.rule, at - def.evaluateEverySeconds * 1000, at))[0];
     const transitions = live.evaluator.evaluate(at, values);
     await this.alerting.apply(live.rule, transitions, live.evaluator.open);
   }
 
-  /** What a rule sees at `at`: metric rules read the window before it through the query engine, agent rules the registry. */
-  private async valuesAt(rule: StoredRule, at: number): Promise<SubjectValue[]> {
+  /**
+   * A metric rule's subject values at every evaluation time in (from, to], from one read of the
+   * query engine over [from - window, to) in steps of the rule's interval.
+   */
+  private async windows(rule: StoredRule, from: number, to: number): Promise<SubjectValue[][]> {
     const def = rule.definition;
-    if (def.metric === undefined) return agentValues(def, this.registry.inEnvironment(rule.environment), at);
     const stepMs = def.evaluateEverySeconds * 1000;
-    const from = at - def.windowSeconds * 1000;
+    const windowSteps = def.windowSeconds / def.evaluateEverySeconds;
+    const start = from - def.windowSeconds * 1000 + stepMs;
     const { series } = await this.trends.seriesColumns(
-      { environment: rule.environment, metric: def.metric, agentIds: def.agentIds, matchers: def.matchers },
-      from,
-      at,
+      { environment: rule.environment, metric: def.metric!, agentIds: def.agentIds, matchers: def.matchers },
+      start,
+      to,
       stepMs,
       def.function !== undefined,
     );
     const evaluated: EvaluatedSeries[] = series.map((s) => ({ agentId: s.entry.agentId, seriesLabels: s.entry.labels, labels: s.labels, columns: s.columns }));
-    return windowValues(def, evaluated, 0, def.windowSeconds / def.evaluateEverySeconds, stepMs);
+    const out: SubjectValue[][] = [];
+    for (let end = windowSteps; end <= (to - start) / stepMs; end++) out.push(windowValues(def, evaluated, end - windowSteps, end, stepMs));
+    return out;
+  }
+
+  /**
+   * Detectors keep their state in memory: a (re)started anomaly rule first learns from the
+   * history raw retention still holds, up to its training period, instead of warming up anew.
+   */
+  private async prime(live: LiveRule): Promise<void> {
+    const def = live.rule.definition;
+    const everyMs = def.evaluateEverySeconds * 1000;
+    const to = Math.floor(this.clock.now() / everyMs) * everyMs - everyMs;
+    const from = to - def.anomaly!.trainingSeconds * 1000;
+    try {
+      const windows = await this.windows(live.rule, from, to);
+      windows.forEach((values, i) => live.evaluator.learn(from + (i + 1) * everyMs, values));
+    } catch (error) {
+      this.logger.warn(`Anomaly rule ${live.rule.environment}/${live.rule.id} not primed from history: ${(error as Error).message}`);
+    }
   }
 
   /** Agent status rules react at once: the changed agent's subject (or its group's) is evaluated now. */
@@ -145,7 +171,9 @@ export class RuleEvaluationService implements OnModuleInit, OnModuleDestroy {
     if (!rule.definition.enabled) return;
     const evaluator = new RuleEvaluator(rule.definition, createDetector);
     for (const [subject, state] of before?.evaluator.open ?? []) evaluator.restore(subject, state);
-    this.live.set(liveKey(rule.environment, rule.id), { rule, evaluator, lastAt: before?.lastAt ?? 0 });
+    const live: LiveRule = { rule, evaluator, lastAt: before?.lastAt ?? 0 };
+    this.live.set(liveKey(rule.environment, rule.id), live);
+    if (rule.definition.kind === 'ANOMALY') void this.serially(() => this.prime(live));
   }
 }
 

@@ -38,8 +38,9 @@ export class TestApp {
     private readonly events: EventEmitter,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TestApp> {
-    const clock = new ManualClock(Date.now());
+  /** `now`: where the manual clock starts (a restart continues from the clock it stopped at). */
+  static async start(env: Record<string, string> = {}, now = Date.now()): Promise<TestApp> {
+    const clock = new ManualClock(now);
     const config = loadConfig({
       NODE_ENV: 'test',
       MONGODB_URI: process.env.VITALS_TEST_MONGODB_URI,

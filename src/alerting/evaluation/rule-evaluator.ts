@@ -26,7 +26,7 @@ const NO_DATA: Verdict = { breaching: false, cleared: true };
  */
 export class RuleEvaluator {
   private readonly states = new Map<string, SubjectState>();
-  private readonly detectors = new Map<string, AnomalyDetector>();
+  private readonly detectors = new Map<string, { detector: AnomalyDetector; lastSeen: number }>();
 
   constructor(
     readonly rule: RuleDefinition,
@@ -64,9 +64,24 @@ export class RuleEvaluator {
     }
     if (complete) {
       for (const subject of [...this.states.keys()]) if (!seen.has(subject)) step(subject, {}, NaN, NO_DATA, 'no data');
-      for (const subject of [...this.detectors.keys()]) if (!seen.has(subject)) this.detectors.delete(subject);
+      // A gap does not cost a detector its training; a series silent for a whole training period does.
+      const trainingMs = (this.rule.anomaly?.trainingSeconds ?? 0) * 1000;
+      for (const [subject, { lastSeen }] of this.detectors) if (now - lastSeen > trainingMs) this.detectors.delete(subject);
     }
     return transitions;
+  }
+
+  /** Trains an ANOMALY rule's detectors on past values without moving any alert: priming after a start. */
+  learn(at: number, values: readonly SubjectValue[]): void {
+    if (this.rule.kind !== 'ANOMALY') return;
+    for (const { subject, value } of values) if (!Number.isNaN(value)) this.detectorOf(subject, at).update(at, value);
+  }
+
+  private detectorOf(subject: string, at: number): AnomalyDetector {
+    let entry = this.detectors.get(subject);
+    if (entry === undefined) this.detectors.set(subject, (entry = { detector: this.makeDetector(this.rule.anomaly!), lastSeen: at }));
+    entry.lastSeen = at;
+    return entry.detector;
   }
 
   private judge(subject: string, now: number, value: number): { verdict: Verdict; explanation?: string } {
@@ -77,9 +92,7 @@ export class RuleEvaluator {
       };
     }
     if (Number.isNaN(value)) return { verdict: { breaching: undefined, cleared: false } };
-    let detector = this.detectors.get(subject);
-    if (detector === undefined) this.detectors.set(subject, (detector = this.makeDetector(rule.anomaly!)));
-    const verdict = detector.update(now, value);
+    const verdict = this.detectorOf(subject, now).update(now, value);
     if (Number.isNaN(verdict.score)) return { verdict: { breaching: undefined, cleared: false }, explanation: verdict.explanation };
     return { verdict: { breaching: verdict.anomalous, cleared: !verdict.anomalous }, explanation: verdict.explanation };
   }
