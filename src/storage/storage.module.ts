@@ -8,11 +8,13 @@ import { AgentStateRepository } from './repositories/agent-state.repository';
 import { AlertRepository } from './repositories/alert.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { TimeSeriesRepository } from './repositories/time-series.repository';
+import { TokenRevocationRepository } from './repositories/token-revocation.repository';
 import { RetentionService } from './retention.service';
 import { AgentEventDoc, AgentEventSchema } from './schemas/agent-event.schema';
 import { AgentSnapshotDoc, AgentSnapshotSchema } from './schemas/agent-snapshot.schema';
 import { AlertDoc, AlertSchema } from './schemas/alert.schema';
 import { AuditEntryDoc, AuditEntrySchema } from './schemas/audit-entry.schema';
+import { TokenRevocationDoc, TokenRevocationSchema } from './schemas/token-revocation.schema';
 import { AgentLabelIndex } from './timeseries/agent-label-index';
 import { JobLock } from './timeseries/job-lock';
 import { PartStore } from './timeseries/part-store';
@@ -21,7 +23,7 @@ import { TierMaintenance } from './timeseries/tier-maintenance';
 import { TimeSeriesReader } from './timeseries/time-series-reader';
 import { TimeSeriesStore } from './timeseries/time-series-store';
 
-const REPOSITORIES = [AgentStateRepository, AgentEventRepository, TimeSeriesRepository, AlertRepository, AuditRepository];
+const REPOSITORIES = [AgentStateRepository, AgentEventRepository, TimeSeriesRepository, AlertRepository, AuditRepository, TokenRevocationRepository];
 const TIME_SERIES = [JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance, AgentLabelIndex];
 const seriesCatalog = {
   provide: SeriesCatalog,
@@ -55,6 +57,7 @@ class DatabaseServerModule {}
       { name: AgentEventDoc.name, schema: AgentEventSchema },
       { name: AlertDoc.name, schema: AlertSchema },
       { name: AuditEntryDoc.name, schema: AuditEntrySchema },
+      { name: TokenRevocationDoc.name, schema: TokenRevocationSchema },
     ]),
   ],
   providers: [...REPOSITORIES, ...TIME_SERIES, seriesCatalog, RetentionService],

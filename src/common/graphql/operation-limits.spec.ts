@@ -1,0 +1,34 @@
+import { buildSchema, parse, specifiedRules, validate } from 'graphql';
+import { depthLimitRule } from './operation-limits';
+
+const schema = buildSchema(`
+  type Node { id: ID!  child: Node }
+  type Query { node: Node }
+`);
+const errors = (query: string, maxDepth = 3) => validate(schema, parse(query), [...specifiedRules, depthLimitRule(maxDepth)]).map((e) => e.message);
+
+describe('depthLimitRule', () => {
+  it('counts fields below the top level, as graphql-depth-limit does', () => {
+    expect(errors('query Ok { node { child { child { id } } } }')).toEqual([]);
+    expect(errors('query Deep { node { child { child { child { id } } } } }')).toEqual(["'Deep' exceeds maximum operation depth of 3"]);
+  });
+
+  it('counts introspection fields too (graphql-depth-limit skips them)', () => {
+    expect(errors('{ __schema { types { name } } }')).toEqual([]);
+    expect(errors('{ __schema { types { fields { type { ofType { name } } } } } }')).toEqual(["'' exceeds maximum operation depth of 3"]);
+    expect(errors('{ __type(name: "Node") { fields { type { ofType { name } } } } }')).toEqual(["'' exceeds maximum operation depth of 3"]);
+  });
+
+  it('follows fragments and inline fragments, which add no depth', () => {
+    expect(errors('{ node { ...A } } fragment A on Node { child { ... on Node { child { id } } } }')).toEqual([]);
+    expect(errors('{ node { ...A } } fragment A on Node { child { ... on Node { child { child { id } } } } }')).toEqual([
+      "'' exceeds maximum operation depth of 3",
+    ]);
+  });
+
+  it('ends at fragment cycles and stays linear on fragment bombs', () => {
+    expect(errors('{ node { ...A } } fragment A on Node { ...B } fragment B on Node { ...A }')).toEqual(['Cannot spread fragment "A" within itself via "B".']);
+    const bomb = Array.from({ length: 40 }, (_, i) => `fragment F${i} on Node { ...F${i + 1} ...F${i + 1} }`).join(' ') + ' fragment F40 on Node { id }';
+    expect(errors(`{ node { ...F0 } } ${bomb}`)).toEqual([]);
+  });
+});
