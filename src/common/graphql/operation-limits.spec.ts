@@ -1,5 +1,5 @@
-import { buildSchema, parse, specifiedRules, validate } from 'graphql';
-import { depthLimitRule } from './operation-limits';
+import { buildSchema, getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
+import { depthLimitRule, INTROSPECTION_MAX_DEPTH } from './operation-limits';
 
 const schema = buildSchema(`
   type Node { id: ID!  child: Node }
@@ -13,10 +13,22 @@ describe('depthLimitRule', () => {
     expect(errors('query Deep { node { child { child { child { id } } } } }')).toEqual(["'Deep' exceeds maximum operation depth of 3"]);
   });
 
-  it('counts introspection fields too (graphql-depth-limit skips them)', () => {
-    expect(errors('{ __schema { types { name } } }')).toEqual([]);
-    expect(errors('{ __schema { types { fields { type { ofType { name } } } } } }')).toEqual(["'' exceeds maximum operation depth of 3"]);
-    expect(errors('{ __type(name: "Node") { fields { type { ofType { name } } } } }')).toEqual(["'' exceeds maximum operation depth of 3"]);
+  it('bounds introspection too (graphql-depth-limit skips it), at the depth the standard introspection query needs', () => {
+    const all = { descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true };
+    expect(errors(getIntrospectionQuery(all))).toEqual([]);
+    const ofTypes = (n: number): string => (n === 0 ? 'name' : `ofType { ${ofTypes(n - 1)} }`);
+    // __schema types fields type: 3 levels below the top, then ofType levels.
+    expect(errors(`{ __schema { types { fields { type { ${ofTypes(INTROSPECTION_MAX_DEPTH - 4)} } } } } }`)).toEqual([]);
+    expect(errors(`{ __schema { types { fields { type { ${ofTypes(INTROSPECTION_MAX_DEPTH - 3)} } } } } }`)).toEqual([
+      "'' exceeds maximum operation depth of 3",
+    ]);
+    expect(errors(`{ __type(name: "Node") { fields { type { ${ofTypes(INTROSPECTION_MAX_DEPTH - 2)} } } } }`)).toEqual([
+      "'' exceeds maximum operation depth of 3",
+    ]);
+    // The larger bound is for introspection only: the rest of the operation keeps maxDepth.
+    expect(errors('{ __typename __schema { queryType { name } } node { child { child { child { id } } } } }')).toEqual([
+      "'' exceeds maximum operation depth of 3",
+    ]);
   });
 
   it('follows fragments and inline fragments, which add no depth', () => {

@@ -7,34 +7,46 @@ import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphq
  */
 
 /**
+ * How deep `__schema` and `__type` may go: the depth of graphql-js's getIntrospectionQuery
+ * with every option on, which GraphiQL, codegen and other tools send (its TypeRef fragment
+ * unwraps 7 levels of ofType). Deeper introspection is refused.
+ */
+export const INTROSPECTION_MAX_DEPTH = 14;
+
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
+
+/**
  * The depth limit (GRAPHQL_MAX_DEPTH) as a validation rule: a field nested more than
- * `maxDepth` levels below the operation's top-level fields is refused. Counted as
- * graphql-depth-limit counts, but over every field: that library skips `__schema` and
- * `__type`, which left introspection unbounded. Fragments add no depth of their own; each
- * is walked once per depth it is spread at (fragment bombs stay linear) and cycles, which
+ * `maxDepth` levels below the operation's top-level fields is refused, and below a top-level
+ * `__schema` or `__type`, more than max(maxDepth, INTROSPECTION_MAX_DEPTH). Counted as
+ * graphql-depth-limit counts, but over every field: that library skips `__` fields, which
+ * left introspection unbounded. Fragments add no depth of their own; each is walked once per
+ * depth and limit it is spread at (fragment bombs stay linear), and cycles, which
  * NoFragmentCyclesRule reports, end the walk.
  */
 export function depthLimitRule(maxDepth: number): ValidationRule {
+  const introspectionDepth = Math.max(maxDepth, INTROSPECTION_MAX_DEPTH);
   return (context) => {
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of context.getDocument().definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     }
     const walked = new Map<string, FieldNode | null>();
-    /** The first field deeper than the limit in `set`, whose fields sit at `depth`. */
-    const tooDeep = (set: SelectionSetNode, depth: number): FieldNode | undefined => {
+    /** The first field deeper than `limit` in `set`, whose fields sit at `depth`. */
+    const tooDeep = (set: SelectionSetNode, depth: number, limit: number): FieldNode | undefined => {
       for (const selection of set.selections) {
         let found: FieldNode | undefined;
         if (selection.kind === Kind.FIELD) {
-          found = depth > maxDepth ? selection : selection.selectionSet && tooDeep(selection.selectionSet, depth + 1);
+          const below = depth === 0 && INTROSPECTION_FIELDS.has(selection.name.value) ? introspectionDepth : limit;
+          found = depth > limit ? selection : selection.selectionSet && tooDeep(selection.selectionSet, depth + 1, below);
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          found = tooDeep(selection.selectionSet, depth);
+          found = tooDeep(selection.selectionSet, depth, limit);
         } else {
-          const key = `${selection.name.value}@${depth}`;
+          const key = `${selection.name.value}@${depth}/${limit}`;
           const fragment = fragments.get(selection.name.value);
           if (!walked.has(key) && fragment !== undefined) {
             walked.set(key, null);
-            walked.set(key, tooDeep(fragment.selectionSet, depth) ?? null);
+            walked.set(key, tooDeep(fragment.selectionSet, depth, limit) ?? null);
           }
           found = walked.get(key) ?? undefined;
         }
@@ -44,7 +56,7 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
     };
     return {
       OperationDefinition(operation) {
-        const field = tooDeep(operation.selectionSet, 0);
+        const field = tooDeep(operation.selectionSet, 0, maxDepth);
         if (field !== undefined) {
           context.reportError(new GraphQLError(`'${operation.name?.value ?? ''}' exceeds maximum operation depth of ${maxDepth}`, { nodes: [field] }));
         }
