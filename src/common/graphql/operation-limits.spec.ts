@@ -20,10 +20,10 @@ describe('depthLimitRule', () => {
     // __schema types fields type: 3 levels below the top, then ofType levels.
     expect(errors(`{ __schema { types { fields { type { ${ofTypes(INTROSPECTION_MAX_DEPTH - 4)} } } } } }`)).toEqual([]);
     expect(errors(`{ __schema { types { fields { type { ${ofTypes(INTROSPECTION_MAX_DEPTH - 3)} } } } } }`)).toEqual([
-      "'' exceeds maximum operation depth of 3",
+      `'' exceeds maximum operation depth of ${INTROSPECTION_MAX_DEPTH}`,
     ]);
     expect(errors(`{ __type(name: "Node") { fields { type { ${ofTypes(INTROSPECTION_MAX_DEPTH - 2)} } } } }`)).toEqual([
-      "'' exceeds maximum operation depth of 3",
+      `'' exceeds maximum operation depth of ${INTROSPECTION_MAX_DEPTH}`,
     ]);
     // The larger bound is for introspection only: the rest of the operation keeps maxDepth.
     expect(errors('{ __typename __schema { queryType { name } } node { child { child { child { id } } } } }')).toEqual([

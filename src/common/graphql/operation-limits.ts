@@ -31,14 +31,15 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
     for (const definition of context.getDocument().definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     }
-    const walked = new Map<string, FieldNode | null>();
-    /** The first field deeper than `limit` in `set`, whose fields sit at `depth`. */
-    const tooDeep = (set: SelectionSetNode, depth: number, limit: number): FieldNode | undefined => {
+    type TooDeep = { field: FieldNode; limit: number };
+    const walked = new Map<string, TooDeep | null>();
+    /** The first field deeper than `limit` in `set` (whose fields sit at `depth`), with the limit it broke. */
+    const tooDeep = (set: SelectionSetNode, depth: number, limit: number): TooDeep | undefined => {
       for (const selection of set.selections) {
-        let found: FieldNode | undefined;
+        let found: TooDeep | undefined;
         if (selection.kind === Kind.FIELD) {
           const below = depth === 0 && INTROSPECTION_FIELDS.has(selection.name.value) ? introspectionDepth : limit;
-          found = depth > limit ? selection : selection.selectionSet && tooDeep(selection.selectionSet, depth + 1, below);
+          found = depth > limit ? { field: selection, limit } : selection.selectionSet && tooDeep(selection.selectionSet, depth + 1, below);
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           found = tooDeep(selection.selectionSet, depth, limit);
         } else {
@@ -56,9 +57,9 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
     };
     return {
       OperationDefinition(operation) {
-        const field = tooDeep(operation.selectionSet, 0, maxDepth);
-        if (field !== undefined) {
-          context.reportError(new GraphQLError(`'${operation.name?.value ?? ''}' exceeds maximum operation depth of ${maxDepth}`, { nodes: [field] }));
+        const found = tooDeep(operation.selectionSet, 0, maxDepth);
+        if (found !== undefined) {
+          context.reportError(new GraphQLError(`'${operation.name?.value ?? ''}' exceeds maximum operation depth of ${found.limit}`, { nodes: [found.field] }));
         }
         return false;
       },
