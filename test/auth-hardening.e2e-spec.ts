@@ -1,7 +1,11 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import { sign } from 'jsonwebtoken';
 import { Connection } from 'mongoose';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TokenRevocationService } from '../src/auth-admin/token-revocation.service';
+import { SECRET_FILE } from '../src/common/auth/jwt-secret';
 import { INTROSPECTION_MAX_DEPTH } from '../src/common/graphql/operation-limits';
 import { healthTopic } from '../src/heartbeat/agent-state';
 import { INGEST, TEST_SECRET, TestApp, waitFor } from './support/test-app';
@@ -71,6 +75,22 @@ describe('no way in without a token, nothing past its role', () => {
         message: 'Invalid token: token has no "exp" claim: every token must expire',
         extensions: { code: 'UNAUTHENTICATED' },
       });
+    });
+
+    it('without JWT_SECRET, accepts no token signed with the development secret once committed, only the one generated in DATA_DIR', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'vitals-auth-'));
+      const unset = await TestApp.start({ JWT_SECRET: '', DATA_DIR: dataDir });
+      try {
+        const claims = { sub: 'intruder', roles: ['admin'], environments: ['*'] };
+        const committed = sign(claims, 'vitals-development-secret-change-me', { algorithm: 'HS256', expiresIn: '1h' });
+        expect((await unset.graphql(AGENTS, { environment: 'prod' }, committed)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+        const generated = readFileSync(join(dataDir, SECRET_FILE), 'utf8').trim();
+        const minted = sign(claims, generated, { algorithm: 'HS256', expiresIn: '1h' });
+        expect((await unset.graphql(AGENTS, { environment: 'prod' }, minted)).errors).toBeUndefined();
+      } finally {
+        await unset.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     });
 
     it('refuses user tokens that live longer than TOKEN_MAX_LIFETIME_HOURS, not agent-only ones', async () => {
