@@ -1,6 +1,6 @@
 // Module boundaries (see docs/architecture.md): dependencies point one way, pure code loads no
 // framework, and nothing in src/ reaches into tests or benchmarks. `npm run lint:deps` checks them.
-const DOMAINS = 'ingestion|heartbeat|health|dashboard|audit|alerting';
+const DOMAINS = 'ingestion|heartbeat|health|dashboard|audit|alerting|auth-admin';
 // Pure code: codecs, detectors, calculators, evaluators. No Nest, no mongoose, no GraphQL.
 const PURE = [
   '^src/common/(clock|errors|labels|time|hash|pagination|objects)/',
@@ -27,6 +27,7 @@ const allowed = {
   dashboard: ['storage'],
   audit: ['storage'],
   alerting: ['dashboard', 'heartbeat', 'audit', 'storage'],
+  'auth-admin': ['audit', 'storage'],
 };
 
 module.exports = {

@@ -5,7 +5,9 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AlertingModule } from './alerting/alerting.module';
 import { AuditModule } from './audit/audit.module';
+import { AuthAdminModule } from './auth-admin/auth-admin.module';
 import { AuthModule } from './common/auth/auth.module';
+import { OpenSockets } from './common/auth/connection-auth';
 import { GqlAuthGuard } from './common/auth/gql-auth.guard';
 import { TokenVerifier } from './common/auth/token-verifier';
 import { AppConfig } from './common/config/app-config';
@@ -21,7 +23,7 @@ import { IngestionModule } from './ingestion/ingestion.module';
 import { StorageModule } from './storage/storage.module';
 
 /** The feature modules, in the order data flows through them; also what schema.gql is emitted from. */
-export const FEATURE_MODULES = [StorageModule, IngestionModule, HeartbeatModule, HealthModule, DashboardModule, AuditModule, AlertingModule];
+export const FEATURE_MODULES = [StorageModule, IngestionModule, HeartbeatModule, HealthModule, DashboardModule, AuditModule, AlertingModule, AuthAdminModule];
 
 @Module({
   imports: [
@@ -31,7 +33,7 @@ export const FEATURE_MODULES = [StorageModule, IngestionModule, HeartbeatModule,
     AuthModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [AppConfig, TokenVerifier],
+      inject: [AppConfig, TokenVerifier, OpenSockets],
       useFactory: graphqlOptions,
     }),
     ...FEATURE_MODULES,

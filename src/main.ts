@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureHttp } from './app.setup';
+import { jwtSecret } from './common/auth/jwt-secret';
 import { ConfigError, loadConfig } from './common/config/app-config';
 import { classifierSettingsOf } from './heartbeat/classifier-config';
 import { EmbeddedDatabaseError } from './storage/embedded/embedded-ferretdb';
@@ -12,7 +13,9 @@ async function bootstrap(): Promise<void> {
   // The detector's variables are checked by the heartbeat module: here too, so a bad one stops the process with its message, not inside Nest.
   classifierSettingsOf(config);
   const logger = new Logger('Vitals');
-  if (config.usesDevelopmentSecret) logger.warn('JWT_SECRET is unset: using the development secret (never do this in production)');
+  // Resolved here too (the AuthModule reads the same file), so the log says where the secret comes from.
+  const { source } = jwtSecret(config);
+  if (config.JWT_SECRET === undefined) logger.log(`JWT_SECRET is unset: tokens are signed with the secret kept in ${source} (npm run token reads it)`);
   const app = await NestFactory.create(AppModule, { bodyParser: false });
   configureHttp(app);
   await app.listen(config.PORT, config.HOST);

@@ -48,13 +48,14 @@ export class IngestionService {
       (agentId, metric, labels) => this.admit(batch.environment, agentId, metric, labels),
     );
     const batchId = batch.batchId ?? undefined;
-    if (batchId === undefined) return this.apply(batch.environment, undefined, validated, now);
+    if (batchId === undefined) return { ...(await this.apply(batch.environment, undefined, validated, now)), batchId: null };
 
     // Registered before the first await, so a concurrent retry always finds it.
-    const key = `${batch.environment}\u0000${batchId}`;
+    const ledgerId = idempotencyKey(principal, batchId);
+    const key = `${batch.environment}\u0000${ledgerId}`;
     const running = this.inFlight.get(key);
     if (running !== undefined) return { ...(await running), duplicate: true };
-    const applying = this.applyOnce(batch.environment, batchId, validated, now);
+    const applying = this.applyOnce(batch.environment, batchId, ledgerId, validated, now);
     this.inFlight.set(key, applying);
     try {
       return await applying;
@@ -63,13 +64,14 @@ export class IngestionService {
     }
   }
 
-  private async applyOnce(environment: string, batchId: string, batch: ValidatedBatch, now: number): Promise<IngestResult> {
-    const prior = this.store.appliedResult(environment, batchId);
+  private async applyOnce(environment: string, batchId: string, ledgerId: string, batch: ValidatedBatch, now: number): Promise<IngestResult> {
+    const prior = this.store.appliedResult(environment, ledgerId);
     if (prior !== undefined) return { ...prior, batchId, duplicate: true };
-    return this.apply(environment, batchId, batch, now);
+    return { ...(await this.apply(environment, ledgerId, batch, now)), batchId };
   }
 
-  private async apply(environment: string, batchId: string | undefined, batch: ValidatedBatch, now: number): Promise<IngestResult> {
+  /** Writes the batch, remembered by `ledgerId` (see idempotencyKey) when it has a batchId. */
+  private async apply(environment: string, ledgerId: string | undefined, batch: ValidatedBatch, now: number): Promise<Omit<IngestResult, 'batchId'>> {
     const ledger = {
       acceptedSamples: batch.acceptedSamples,
       rejectedSamples: batch.rejectedSamples,
@@ -79,12 +81,12 @@ export class IngestionService {
     };
     await this.storage(() =>
       Promise.all([
-        this.store.append({ environment, batchId, result: batchId === undefined ? undefined : ledger, series: batch.series }),
+        this.store.append({ environment, batchId: ledgerId, result: ledgerId === undefined ? undefined : ledger, series: batch.series }),
         this.registry.recordHeartbeats(environment, batch.heartbeats, now),
       ]),
     );
     this.live.observe(environment, batch.series);
-    return { ...ledger, batchId: batchId ?? null, duplicate: false };
+    return { ...ledger, duplicate: false };
   }
 
   private admit(environment: string, agentId: string, metric: string, labels: Label[]): ReturnType<AdmitSeries> {
@@ -101,4 +103,13 @@ export class IngestionService {
       throw new StorageUnavailable();
     }
   }
+}
+
+/**
+ * The key a batchId is remembered by, within its environment: scoped by the token's subject,
+ * so one agent's token cannot use up another agent's batch ids (the other's batch would be
+ * answered `duplicate` and dropped). A retry must come with a token of the same subject.
+ */
+export function idempotencyKey(principal: Principal, batchId: string): string {
+  return `${principal.subject}\u0000${batchId}`;
 }

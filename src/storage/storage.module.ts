@@ -13,6 +13,7 @@ import { NotificationDeliveryRepository } from './repositories/notification-deli
 import { NotificationGroupRepository } from './repositories/notification-group.repository';
 import { SilenceRepository } from './repositories/silence.repository';
 import { TimeSeriesRepository } from './repositories/time-series.repository';
+import { TokenRevocationRepository } from './repositories/token-revocation.repository';
 import { RetentionService } from './retention.service';
 import { AgentEventDoc, AgentEventSchema } from './schemas/agent-event.schema';
 import { AgentSnapshotDoc, AgentSnapshotSchema } from './schemas/agent-snapshot.schema';
@@ -23,6 +24,7 @@ import { NotificationChannelDoc, NotificationChannelSchema } from './schemas/not
 import { NotificationDeliveryDoc, NotificationDeliverySchema } from './schemas/notification-delivery.schema';
 import { NotificationGroupDoc, NotificationGroupSchema } from './schemas/notification-group.schema';
 import { InhibitionRuleDoc, InhibitionRuleSchema, SilenceDoc, SilenceSchema } from './schemas/silence.schema';
+import { TokenRevocationDoc, TokenRevocationSchema } from './schemas/token-revocation.schema';
 import { AgentLabelIndex } from './timeseries/agent-label-index';
 import { JobLock } from './timeseries/job-lock';
 import { PartStore } from './timeseries/part-store';
@@ -31,7 +33,15 @@ import { TierMaintenance } from './timeseries/tier-maintenance';
 import { TimeSeriesReader } from './timeseries/time-series-reader';
 import { TimeSeriesStore } from './timeseries/time-series-store';
 
-const REPOSITORIES = [AgentStateRepository, AgentEventRepository, TimeSeriesRepository, AlertRepository, AlertRuleRepository, AuditRepository];
+const REPOSITORIES = [
+  AgentStateRepository,
+  AgentEventRepository,
+  TimeSeriesRepository,
+  AlertRepository,
+  AlertRuleRepository,
+  AuditRepository,
+  TokenRevocationRepository,
+];
 const NOTIFICATION_REPOSITORIES = [NotificationChannelRepository, NotificationDeliveryRepository, NotificationGroupRepository, SilenceRepository];
 const TIME_SERIES = [JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance, AgentLabelIndex];
 const seriesCatalog = {
@@ -72,6 +82,7 @@ class DatabaseServerModule {}
       { name: NotificationGroupDoc.name, schema: NotificationGroupSchema },
       { name: SilenceDoc.name, schema: SilenceSchema },
       { name: InhibitionRuleDoc.name, schema: InhibitionRuleSchema },
+      { name: TokenRevocationDoc.name, schema: TokenRevocationSchema },
     ]),
   ],
   providers: [...REPOSITORIES, ...NOTIFICATION_REPOSITORIES, ...TIME_SERIES, seriesCatalog, RetentionService],

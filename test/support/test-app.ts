@@ -100,6 +100,11 @@ export class TestApp {
     return waitFor(() => this.events.listenerCount(topic) >= count, `${count} subscription(s) on ${topic}`);
   }
 
+  /** Subscriptions listening in the server now, on any topic. */
+  get listenersTotal(): number {
+    return this.events.eventNames().reduce((n, name) => n + this.events.listenerCount(name), 0);
+  }
+
   /**
    * Every message `subscription` (to agentHealthChanged in `environment`, selecting `status`) received up to now:
    * publishes a marker change (status UNKNOWN, which no real change has; `agentId` must pass the subscription's

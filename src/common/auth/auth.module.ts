@@ -1,11 +1,31 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { TokenVerifier } from './token-verifier';
+import { OpenSockets } from './connection-auth';
+import { jwtSecret } from './jwt-secret';
+import { RequireTokenMiddleware } from './require-token.middleware';
+import { RevokedTokens } from './revoked-tokens';
+import { TokenVerifier, verifierSettings } from './token-verifier';
 
-/** The one TokenVerifier, for the GraphQL guard, the WebSocket handshake and the ingest fast path. */
+/**
+ * The one TokenVerifier (for the guard, the WebSocket handshake and the fast paths), the
+ * revocation list it consults (filled by the auth-admin module), the open sockets it watches,
+ * and the token check in front of HTTP /graphql.
+ */
 @Global()
 @Module({
-  providers: [{ provide: TokenVerifier, useFactory: (config: AppConfig) => new TokenVerifier(config), inject: [AppConfig] }],
-  exports: [TokenVerifier],
+  providers: [
+    { provide: RevokedTokens, useFactory: () => new RevokedTokens() },
+    {
+      provide: TokenVerifier,
+      useFactory: (config: AppConfig, revoked: RevokedTokens) => new TokenVerifier(verifierSettings(config, jwtSecret(config).secret), revoked),
+      inject: [AppConfig, RevokedTokens],
+    },
+    { provide: OpenSockets, useFactory: (verifier: TokenVerifier) => new OpenSockets(verifier), inject: [TokenVerifier] },
+  ],
+  exports: [TokenVerifier, RevokedTokens, OpenSockets],
 })
-export class AuthModule {}
+export class AuthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequireTokenMiddleware).forRoutes('graphql');
+  }
+}

@@ -1,31 +1,68 @@
 import { Context } from 'graphql-ws';
 import type { WebSocket } from 'ws';
 import { Unauthenticated } from './auth.errors';
+import { Principal } from './principal';
 import { bearerToken, TokenVerifier } from './token-verifier';
 
 /** Close codes of API.md for sockets without a usable token. */
 export const CLOSE_UNAUTHORIZED = 4401;
 
 /**
- * graphql-ws onConnect: a socket whose connectionParams carry no valid bearer
- * token is closed with 4401 before any subscription is served. Per-operation
- * permissions and environments are then checked by GqlAuthGuard.
+ * The authenticated graphql-ws sockets and their callers. Whenever the revocation list changes
+ * (a revocation on this instance, or a refresh from the database), every socket whose token
+ * the verifier no longer admits (revoked, or expired since it connected) is closed with 4401.
  */
-export function authenticateConnection(verifier: TokenVerifier) {
+export class OpenSockets {
+  private readonly sockets = new Map<WebSocket, Principal>();
+
+  constructor(private readonly verifier: TokenVerifier) {
+    verifier.revoked.onChange(() => this.closeRefused());
+  }
+
+  add(socket: WebSocket, principal: Principal): void {
+    this.sockets.set(socket, principal);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  get size(): number {
+    return this.sockets.size;
+  }
+
+  closeRefused(now = Date.now()): void {
+    for (const [socket, principal] of this.sockets) {
+      const reason = this.verifier.refusal(principal, now);
+      if (reason === undefined) continue;
+      this.sockets.delete(socket);
+      socket.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${reason}`);
+    }
+  }
+}
+
+/**
+ * graphql-ws onConnect: a socket whose connectionParams carry no valid bearer
+ * token is closed with 4401 before any subscription is served; an admitted one is
+ * watched by `sockets`. Per-operation permissions and environments are then checked
+ * by GqlAuthGuard.
+ */
+export function authenticateConnection(verifier: TokenVerifier, sockets: OpenSockets) {
   return (ctx: Context<Record<string, unknown> | undefined, unknown>) => {
-    const reason = connectionAuthError(authorizationOf(ctx.connectionParams), verifier);
-    if (reason === undefined) return true;
-    (ctx.extra as { socket?: WebSocket }).socket?.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${reason}`);
+    const socket = (ctx.extra as { socket?: WebSocket }).socket;
+    const admitted = admit(authorizationOf(ctx.connectionParams), verifier);
+    if (admitted instanceof Principal) {
+      if (socket !== undefined) sockets.add(socket, admitted);
+      return true;
+    }
+    socket?.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${admitted}`);
     return false;
   };
 }
 
-function connectionAuthError(authorization: unknown, verifier: TokenVerifier): string | undefined {
+/** The caller, or the reason the socket is refused. */
+function admit(authorization: unknown, verifier: TokenVerifier): Principal | string {
   const token = bearerToken(authorization);
   if (token === undefined) return 'connectionParams.authorization must be "Bearer <JWT>"';
   try {
-    verifier.verify(token);
-    return undefined;
+    return verifier.verify(token);
   } catch (error) {
     if (error instanceof Unauthenticated) return error.reason;
     throw error;

@@ -17,6 +17,11 @@ export interface TokenClaims {
   environments: string[];
   /** Optional restriction for agent tokens: the agent ids they may ingest for. */
   agentIds?: string[];
+  /** The token's id, by which one token can be revoked. */
+  jti?: string;
+  /** Issued and expiry times, in epoch seconds; the TokenVerifier requires `exp`. */
+  iat?: number;
+  exp?: number;
 }
 
 export class Principal {
@@ -29,6 +34,11 @@ export class Principal {
   has(permission: Permission): boolean {
     const allowed: readonly Role[] = PERMISSIONS[permission];
     return this.claims.roles.some((role) => allowed.includes(role));
+  }
+
+  /** A token whose only role is `agent`: it may outlive TOKEN_MAX_LIFETIME_HOURS. */
+  get agentOnly(): boolean {
+    return this.claims.roles.every((role) => role === 'agent');
   }
 
   canAccessEnvironment(environment: string): boolean {
@@ -52,12 +62,16 @@ export function parseClaims(payload: unknown): TokenClaims | string {
   if (unknownRole !== undefined) return `token has unknown role "${unknownRole}"`;
   if (!isStringArray(p.environments) || p.environments.length === 0) return 'token has no "environments" claim';
   if (p.agentIds !== undefined && !isStringArray(p.agentIds)) return 'token "agentIds" claim must be a list of strings';
-  return {
-    sub: p.sub,
-    roles: p.roles as Role[],
-    environments: p.environments,
-    agentIds: p.agentIds,
-  };
+  if (p.jti !== undefined && (typeof p.jti !== 'string' || p.jti.length === 0)) return 'token "jti" claim must be a non-empty string';
+  for (const time of ['iat', 'exp'] as const) {
+    if (p[time] !== undefined && typeof p[time] !== 'number') return `token "${time}" claim must be a number`;
+  }
+  const claims: TokenClaims = { sub: p.sub, roles: p.roles as Role[], environments: p.environments };
+  if (p.agentIds !== undefined) claims.agentIds = p.agentIds;
+  if (p.jti !== undefined) claims.jti = p.jti;
+  if (p.iat !== undefined) claims.iat = p.iat as number;
+  if (p.exp !== undefined) claims.exp = p.exp as number;
+  return claims;
 }
 
 function isStringArray(value: unknown): value is string[] {

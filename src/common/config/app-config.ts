@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidationError } from 'class-validator';
-
-const DEV_JWT_SECRET = 'vitals-development-secret-change-me';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidationError } from 'class-validator';
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+/** "true" / "false" as booleans; anything else stays a string, which IsBoolean then names. */
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : emptyToUndefined({ value }));
 
 /**
  * Every setting of the service, read from environment variables once at start-up.
@@ -42,6 +42,32 @@ export class AppConfig {
   @IsString()
   @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
   JWT_SECRET?: string;
+
+  /** When set, tokens must carry this `iss`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER?: string;
+
+  /** When set, tokens must carry this `aud` (or a list holding it). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_AUDIENCE?: string;
+
+  /** Longest lifetime (`exp` - `iat`) of a token with a role other than `agent`; agent-only tokens may live longer and are revoked instead. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.01)
+  @Max(24 * 366)
+  TOKEN_MAX_LIFETIME_HOURS = 24;
+
+  /** How often each instance reloads the revocation list: a revocation reaches every instance within this (its own at once). */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(1)
+  @Max(3600)
+  TOKEN_REVOCATION_REFRESH_SECONDS = 10;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -376,12 +402,14 @@ export class AppConfig {
   @MinLength(3)
   SMTP_FROM = 'Vitals <vitals@localhost>';
 
-  get jwtSecret(): string {
-    return this.JWT_SECRET ?? DEV_JWT_SECRET;
-  }
+  /** Whether `__schema` / `__type` are answered (to callers with a token); unset: on unless NODE_ENV=production. */
+  @Transform(toBoolean)
+  @IsOptional()
+  @IsBoolean({ message: 'GRAPHQL_INTROSPECTION must be true or false' })
+  GRAPHQL_INTROSPECTION?: boolean;
 
-  get usesDevelopmentSecret(): boolean {
-    return this.JWT_SECRET === undefined;
+  get introspection(): boolean {
+    return this.GRAPHQL_INTROSPECTION ?? this.NODE_ENV !== 'production';
   }
 }
 
@@ -391,7 +419,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const plain: Record<string, string> = {};
-  for (const key of [...known, 'MONGODB_URI', 'JWT_SECRET', 'REDIS_URL']) {
+  for (const key of [...known, 'MONGODB_URI', 'JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE', 'REDIS_URL', 'GRAPHQL_INTROSPECTION']) {
     const value = env[key];
     if (value !== undefined) plain[key] = value;
   }

@@ -75,6 +75,10 @@ export class QueryFastPathMiddleware implements NestMiddleware {
     const operationName = body!.operationName ?? undefined;
     if (operationName !== undefined && typeof operationName !== 'string') return next();
 
+    // The token first: without one allowed to read, nothing of the request is parsed or remembered.
+    const principal = this.principal(req.headers.authorization);
+    if (principal === undefined || !principal.has('read')) return next();
+
     let answers: Promise<unknown[]>;
     let query: ReadQuery;
     try {
@@ -86,7 +90,7 @@ export class QueryFastPathMiddleware implements NestMiddleware {
       }
       if (known === false || (operationName !== undefined && operationName !== known.operationName)) return next();
       query = known;
-      const calls = this.calls(schema, query, operationName, variables as Record<string, unknown>, req.headers.authorization);
+      const calls = this.calls(schema, query, operationName, variables as Record<string, unknown>, principal);
       if (calls === undefined) return next();
       answers = Promise.all(calls.map((call) => call()));
     } catch {
@@ -107,18 +111,16 @@ export class QueryFastPathMiddleware implements NestMiddleware {
   }
 
   /** The service calls of the query's fields, or undefined when GraphQL would refuse the request. */
-  private calls(schema: GraphQLSchema, query: ReadQuery, operationName: string | undefined, variables: Record<string, unknown>, authorization: unknown) {
+  private calls(schema: GraphQLSchema, query: ReadQuery, operationName: string | undefined, variables: Record<string, unknown>, principal: Principal) {
     const coerced = getVariableValues(schema, query.operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
     if (coerced.errors !== undefined) return undefined;
     if (operationCost(schema, query.document, operationName, variables) > this.config.GRAPHQL_MAX_COST) return undefined;
-    const principal = this.principal(authorization);
-    // As GqlAuthGuard checks each field: the permission of the resolvers, and the environment it names.
-    if (principal === undefined || !principal.has('read')) return undefined;
     // One budget for the request's fields, as Apollo's context gives them.
     const budget = new PointBudget(this.config.QUERY_MAX_POINTS);
     const calls: (() => Promise<unknown>)[] = [];
     for (const field of query.fields) {
       const args = getArgumentValues(field.definition, field.node, coerced.coerced);
+      // As GqlAuthGuard checks each field: the environment it names (the permission was checked first).
       if (typeof args.environment === 'string' && !principal.canAccessEnvironment(args.environment)) return undefined;
       calls.push(
         field.name === 'trends'
@@ -160,7 +162,7 @@ export class QueryFastPathMiddleware implements NestMiddleware {
   }
 
   /** The caller, or undefined when the token is refused: Apollo then answers the refusal. */
-  private principal(authorization: unknown): Principal | undefined {
+  private principal(authorization: string | undefined): Principal | undefined {
     try {
       return this.verifier.principal(authorization);
     } catch {

@@ -1,5 +1,5 @@
 import { isPlainTelemetryBatch } from './batch-shape';
-import { IngestOperationMatcher, projectResult } from './ingest-operation';
+import { IngestOperationMatcher, MAX_INGEST_QUERY_CHARS, projectResult } from './ingest-operation';
 
 const result = {
   batchId: 'b1',
@@ -36,6 +36,16 @@ describe('IngestOperationMatcher', () => {
     ['a syntax error', 'mutation($b: TelemetryBatchInput!) { ingestBatch(batch: $b) { duplicate }'],
   ])('leaves %s to Apollo', (_, query) => {
     expect(matcher.match(query)).toBeUndefined();
+  });
+
+  it('leaves texts over MAX_INGEST_QUERY_CHARS to Apollo, and remembers documents within its byte bound', () => {
+    const plain = 'mutation($b: TelemetryBatchInput!) { ingestBatch(batch: $b) { duplicate } }';
+    expect(matcher.match(plain + ' '.repeat(MAX_INGEST_QUERY_CHARS - plain.length))).toBeDefined();
+    expect(matcher.match(plain + ' '.repeat(MAX_INGEST_QUERY_CHARS - plain.length + 1))).toBeUndefined();
+    const small = new IngestOperationMatcher({ maxEntries: 1000, maxBytes: 64 * 1024 });
+    for (let i = 0; i < 1000; i++) small.match(`${plain} # ${i} ${'x'.repeat(3000)}`);
+    expect(small.cachedBytes).toBeLessThanOrEqual(64 * 1024);
+    expect(small.cachedBytes).toBeGreaterThan(0);
   });
 });
 

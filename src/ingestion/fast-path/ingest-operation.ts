@@ -1,4 +1,5 @@
 import { FieldNode, Kind, OperationTypeNode, parse, SelectionSetNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { IngestResult } from '../models/ingest-result.model';
 
 /** One field of the answer as the caller selected it: its response key and, for `errors`, the subfields. */
@@ -20,24 +21,38 @@ const RESULT_FIELDS = new Set(['batchId', 'acceptedSamples', 'rejectedSamples', 
 const ERROR_FIELDS = new Set(['path', 'code', 'message', '__typename']);
 const TYPENAMES: Record<string, string> = { result: 'IngestResult', error: 'IngestError' };
 
+/** Longer query texts are neither parsed nor remembered here: Apollo answers them. A plain ingestBatch document is a few hundred characters. */
+export const MAX_INGEST_QUERY_CHARS = 4 * 1024;
+
+/** What the remembered documents may hold: entries, and bytes (UTF-16 text, and the parsed selection, estimated). */
+export const INGEST_QUERY_CACHE = { maxEntries: 256, maxBytes: 1024 * 1024 };
+
 /**
  * Recognises the ingestBatch documents that the fast path can answer exactly as GraphQL
- * would. Anything else (fragments, directives, literals, other fields, several operations)
- * is not recognised and goes through Apollo. Documents are parsed once and remembered.
+ * would. Anything else (fragments, directives, literals, other fields, several operations,
+ * texts over MAX_INGEST_QUERY_CHARS) is not recognised and goes through Apollo. Documents are
+ * parsed once and remembered, least recently used first out, within INGEST_QUERY_CACHE.
  */
 export class IngestOperationMatcher {
-  private readonly known = new Map<string, IngestOperation | null>();
+  private readonly known: LRUCache<string, IngestOperation | false>;
 
-  constructor(private readonly capacity = 256) {}
+  constructor(limits = INGEST_QUERY_CACHE) {
+    this.known = new LRUCache({ max: limits.maxEntries, maxSize: limits.maxBytes, sizeCalculation: (_, query) => 512 + query.length * 4 });
+  }
+
+  /** How many bytes the remembered documents are estimated to take. */
+  get cachedBytes(): number {
+    return this.known.calculatedSize;
+  }
 
   match(query: string): IngestOperation | undefined {
+    if (query.length > MAX_INGEST_QUERY_CHARS) return undefined;
     let operation = this.known.get(query);
     if (operation === undefined) {
-      operation = recognise(query);
-      if (this.known.size >= this.capacity) this.known.delete(this.known.keys().next().value as string);
+      operation = recognise(query) ?? false;
       this.known.set(query, operation);
     }
-    return operation ?? undefined;
+    return operation || undefined;
   }
 }
 
