@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Principal } from '../common/auth/principal';
 import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
@@ -12,9 +13,16 @@ import { StorageUnavailable } from './ingestion.errors';
 import { IngestResult } from './models/ingest-result.model';
 
 /**
+ * Batches remembered as half written (heartbeats logged, samples not): only batches whose
+ * sample write failed, so few; a retry of one pushed out applies its heartbeats again.
+ */
+const MAX_HALF_WRITTEN = 10_000;
+
+/**
  * The write pipeline of ingestBatch: validate, apply once per batchId, write
- * samples (to the write-ahead log, group-committed) and heartbeats durably
- * (acknowledged, journaled), and only then answer and feed the live windows.
+ * heartbeats durably (acknowledged, journaled), then samples to the write-ahead
+ * log (group-committed) with the batchId that marks the batch applied, and only
+ * then answer and feed the live windows.
  */
 @Injectable()
 export class IngestionService {
@@ -22,6 +30,8 @@ export class IngestionService {
   private readonly validator: BatchValidator;
   /** Batches being applied now, so a concurrent retry waits for the first try instead of racing it. */
   private readonly inFlight = new Map<string, Promise<IngestResult>>();
+  /** Batches whose heartbeats are durable but whose samples are not: a retry must not log and apply the heartbeats twice. */
+  private readonly heartbeatsLogged = new LRUCache<string, true>({ max: MAX_HALF_WRITTEN });
 
   constructor(
     config: AppConfig,
@@ -51,7 +61,7 @@ export class IngestionService {
     if (batchId === undefined) return this.apply(batch.environment, undefined, validated, now);
 
     // Registered before the first await, so a concurrent retry always finds it.
-    const key = `${batch.environment}\u0000${batchId}`;
+    const key = batchKey(batch.environment, batchId);
     const running = this.inFlight.get(key);
     if (running !== undefined) return { ...(await running), duplicate: true };
     const applying = this.applyOnce(batch.environment, batchId, validated, now);
@@ -77,12 +87,19 @@ export class IngestionService {
       rejectedHeartbeats: batch.rejectedHeartbeats,
       errors: batch.errors,
     };
-    await this.storage(() =>
-      Promise.all([
-        this.store.append({ environment, batchId, result: batchId === undefined ? undefined : ledger, series: batch.series }),
-        this.registry.recordHeartbeats(environment, batch.heartbeats, now),
-      ]),
-    );
+    const key = batchId === undefined ? undefined : batchKey(environment, batchId);
+    // One after the other, samples last: the sample log entry carries the batchId that marks the batch applied, so a
+    // failure of either write leaves the batch unapplied, and its retry is not answered `duplicate` with heartbeats lost.
+    await this.storage(async () => {
+      if (key === undefined || !this.heartbeatsLogged.has(key)) await this.registry.recordHeartbeats(environment, batch.heartbeats, now);
+      try {
+        await this.store.append({ environment, batchId, result: batchId === undefined ? undefined : ledger, series: batch.series });
+      } catch (error) {
+        if (key !== undefined) this.heartbeatsLogged.set(key, true);
+        throw error;
+      }
+      if (key !== undefined) this.heartbeatsLogged.delete(key);
+    });
     this.live.observe(environment, batch.series);
     return { ...ledger, batchId: batchId ?? null, duplicate: false };
   }
@@ -102,3 +119,5 @@ export class IngestionService {
     }
   }
 }
+
+const batchKey = (environment: string, batchId: string) => `${environment}\u0000${batchId}`;
