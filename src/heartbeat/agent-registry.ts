@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
 import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
+import { Metrics } from '../common/metrics/metrics';
 import { javaStringHash32 } from '../common/hash/string-hash';
 import { PUB_SUB } from '../common/pubsub/pubsub.module';
 import { AgentLabelIndex } from '../storage/timeseries/agent-label-index';
@@ -66,7 +67,11 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
     private readonly eventRepository: AgentEventRepository,
     private readonly agentLabels: AgentLabelIndex,
     private readonly scheduler: SchedulerRegistry,
-  ) {}
+    private readonly metrics: Metrics,
+  ) {
+    metrics.gauge('vitals_agents', 'agents in the registry', () => this.agents.size);
+    metrics.gauge('vitals_agent_events_unstored', 'status changes waiting to be stored (their insert failed)', () => this.unstored.length);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.restore();
@@ -115,7 +120,11 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Runs the classifier over every agent once; stores and publishes the changes. */
-  async sweep(): Promise<AgentHealthChange[]> {
+  sweep(): Promise<AgentHealthChange[]> {
+    return this.metrics.timed(this.metrics.sweepDuration, {}, () => this.sweepOnce());
+  }
+
+  private async sweepOnce(): Promise<AgentHealthChange[]> {
     const now = this.clock.now();
     const changes: AgentHealthChange[] = [];
     for (const [environment, agents] of this.byEnvironment) {

@@ -3,6 +3,8 @@ import { LRUCache } from 'lru-cache';
 import { Principal } from '../common/auth/principal';
 import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
+import { DomainError } from '../common/errors/domain-error';
+import { Metrics } from '../common/metrics/metrics';
 import { LiveAggregatesService } from '../dashboard/live/live-aggregates.service';
 import { AgentRegistry } from '../heartbeat/agent-registry';
 import { TimeSeriesStore } from '../storage/timeseries/time-series-store';
@@ -39,6 +41,7 @@ export class IngestionService {
     private readonly store: TimeSeriesStore,
     private readonly registry: AgentRegistry,
     private readonly live: LiveAggregatesService,
+    private readonly metrics: Metrics,
   ) {
     this.validator = new BatchValidator({
       maxItems: config.INGEST_MAX_ITEMS_PER_BATCH,
@@ -50,6 +53,25 @@ export class IngestionService {
   }
 
   async ingest(batch: TelemetryBatchInput, principal: Principal): Promise<IngestResult> {
+    const end = this.metrics.ingestDuration.startTimer();
+    try {
+      const result = await this.ingestOnce(batch, principal);
+      this.metrics.ingestBatches.inc({ outcome: result.duplicate ? 'duplicate' : 'applied' });
+      if (!result.duplicate) {
+        this.metrics.ingestSamples.inc({ result: 'accepted' }, result.acceptedSamples);
+        this.metrics.ingestSamples.inc({ result: 'rejected' }, result.rejectedSamples);
+        this.metrics.ingestHeartbeats.inc(result.acceptedHeartbeats);
+      }
+      return result;
+    } catch (error) {
+      this.metrics.ingestBatches.inc({ outcome: error instanceof DomainError ? error.code : 'INTERNAL_SERVER_ERROR' });
+      throw error;
+    } finally {
+      end();
+    }
+  }
+
+  private async ingestOnce(batch: TelemetryBatchInput, principal: Principal): Promise<IngestResult> {
     const now = this.clock.now();
     const validated = this.validator.validate(
       batch,

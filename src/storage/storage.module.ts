@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
-import { Connection } from 'mongoose';
+import { Connection, ConnectionStates } from 'mongoose';
 import { AppConfig } from '../common/config/app-config';
+import { Metrics } from '../common/metrics/metrics';
 import { DatabaseServer } from './database-server';
 import { AgentEventRepository } from './repositories/agent-event.repository';
 import { AgentStateRepository } from './repositories/agent-state.repository';
@@ -48,6 +49,8 @@ class DatabaseServerModule {}
         bufferCommands: false,
         serverSelectionTimeoutMS: 5000,
         autoIndex: false,
+        // Failed commands and write errors count in vitals_database_errors_total.
+        monitorCommands: true,
       }),
     }),
     MongooseModule.forFeature([
@@ -61,10 +64,22 @@ class DatabaseServerModule {}
   exports: [...REPOSITORIES, ...TIME_SERIES, SeriesCatalog, RetentionService],
 })
 export class StorageModule {
-  constructor(@InjectConnection() private readonly connection: Connection) {}
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly metrics: Metrics,
+  ) {}
 
   /** Creates the indexes declared on the schemas (both MongoDB 7 and FerretDB support them). */
   async onModuleInit(): Promise<void> {
+    const client = this.connection.getClient();
+    client.on('commandFailed', (event) => this.metrics.databaseErrors.inc({ command: event.commandName }));
+    // Write errors (a duplicate key, a document too large) come in a successful reply.
+    client.on('commandSucceeded', (event) => {
+      if ((event.reply as { writeErrors?: unknown[] } | undefined)?.writeErrors?.length) this.metrics.databaseErrors.inc({ command: event.commandName });
+    });
+    this.metrics.gauge('vitals_database_connected', '1 while the database connection is up, else 0', () =>
+      this.connection.readyState === ConnectionStates.connected ? 1 : 0,
+    );
     await Promise.all(Object.values(this.connection.models).map((model) => model.createIndexes()));
   }
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
+import { redactSecrets } from '../logging/redact';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidationError } from 'class-validator';
 
 const DEV_JWT_SECRET = 'vitals-development-secret-change-me';
@@ -23,6 +24,10 @@ export class AppConfig {
   @IsString()
   HOST = '0.0.0.0';
 
+  /** pino level of the JSON log: fatal, error, warn, info, debug, trace or silent (successful requests log at debug). */
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
   /** When unset, an embedded FerretDB (SQLite) server is started under DATA_DIR. */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -42,6 +47,13 @@ export class AppConfig {
   @IsString()
   @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
   JWT_SECRET?: string;
+
+  /** Bearer token that /metrics requires; /metrics answers 404 while it is unset. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -303,7 +315,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const plain: Record<string, string> = {};
-  for (const key of [...known, 'MONGODB_URI', 'JWT_SECRET', 'REDIS_URL']) {
+  for (const key of [...known, 'MONGODB_URI', 'JWT_SECRET', 'REDIS_URL', 'METRICS_TOKEN']) {
     const value = env[key];
     if (value !== undefined) plain[key] = value;
   }
@@ -318,7 +330,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return config;
 }
 
+const SECRETS = new Set(['JWT_SECRET', 'METRICS_TOKEN']);
+
 function describe(error: ValidationError, raw: Record<string, string>): string[] {
-  const value = error.property === 'JWT_SECRET' ? '<hidden>' : JSON.stringify(raw[error.property]);
+  const value = SECRETS.has(error.property) ? '<hidden>' : redactSecrets(JSON.stringify(raw[error.property]));
   return Object.values(error.constraints ?? {}).map((message) => `${error.property}=${value}: ${message}`);
 }

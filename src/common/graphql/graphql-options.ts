@@ -1,8 +1,9 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import { DocumentNode, GraphQLFormattedError, GraphQLSchema, specifiedRules, validate } from 'graphql';
+import { DocumentNode, GraphQLFormattedError, GraphQLSchema, Kind, specifiedRules, validate } from 'graphql';
 import { authenticateConnection, requestFromConnection } from '../auth/connection-auth';
 import { TokenVerifier } from '../auth/token-verifier';
 import { AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
 import { depthLimitRule } from './operation-limits';
 import { PointBudget } from './point-budget';
 
@@ -12,7 +13,7 @@ import { PointBudget } from './point-budget';
  * subscriptions, token check on WebSocket connect, and errors that always
  * carry extensions.code.
  */
-export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, verifier: TokenVerifier, metrics: Metrics): ApolloDriverConfig {
   const depthRule = depthLimitRule(config.GRAPHQL_MAX_DEPTH);
   return {
     autoSchemaFile: true,
@@ -26,6 +27,7 @@ export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): Apol
       'graphql-ws': {
         path: '/graphql',
         onConnect: authenticateConnection(verifier),
+        ...countSubscriptions(metrics),
         // Nest's type omits graphql-ws's `validate`, but passes every option through to useServer.
         ...{ validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, depthRule]) },
       },
@@ -36,6 +38,37 @@ export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): Apol
     }),
     formatError: withCode,
   };
+}
+
+/** vitals_subscriptions_active: +1 when a subscription starts streaming, -1 when it completes (graphql-ws completes every one, even on an abrupt close). */
+function countSubscriptions(metrics: Metrics) {
+  const active = new WeakMap<object, Map<string, string>>();
+  return {
+    onOperation: (ctx: object, id: string, _payload: unknown, args: { operationName?: string | null; document: DocumentNode }, result: unknown) => {
+      if (result === null || typeof result !== 'object' || !(Symbol.asyncIterator in result)) return;
+      const field = rootField(args.document) ?? 'unknown';
+      let streams = active.get(ctx);
+      if (streams === undefined) active.set(ctx, (streams = new Map<string, string>()));
+      streams.set(id, field);
+      metrics.subscriptions.inc({ field });
+    },
+    onComplete: (ctx: object, id: string) => {
+      const field = active.get(ctx)?.get(id);
+      if (field === undefined) return;
+      active.get(ctx)!.delete(id);
+      metrics.subscriptions.dec({ field });
+    },
+  };
+}
+
+/** The first root field of the (single) subscription: one of the schema's few subscription fields. */
+function rootField(document: DocumentNode): string | undefined {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const first = definition.selectionSet.selections[0];
+    return first?.kind === Kind.FIELD ? first.name.value : undefined;
+  }
+  return undefined;
 }
 
 function withCode(formatted: GraphQLFormattedError): GraphQLFormattedError {
