@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { Metrics } from '../common/metrics/metrics';
 import { LiveAggregatesService } from '../dashboard/live/live-aggregates.service';
 import { AgentRegistry } from '../heartbeat/agent-registry';
+import { DatabaseAvailability } from '../storage/database-availability';
 import { TimeSeriesStore } from '../storage/timeseries/time-series-store';
 import type { Label } from '../common/labels/label';
 import { AdmitSeries, BatchValidator, ValidatedBatch } from './batch-validator';
@@ -42,6 +43,7 @@ export class IngestionService {
     private readonly registry: AgentRegistry,
     private readonly live: LiveAggregatesService,
     private readonly metrics: Metrics,
+    private readonly database: DatabaseAvailability,
   ) {
     this.validator = new BatchValidator({
       maxItems: config.INGEST_MAX_ITEMS_PER_BATCH,
@@ -109,6 +111,7 @@ export class IngestionService {
       rejectedHeartbeats: batch.rejectedHeartbeats,
       errors: batch.errors,
     };
+    if (!this.database.up) throw new StorageUnavailable();
     const key = batchId === undefined ? undefined : batchKey(environment, batchId);
     // One after the other, samples last: the sample log entry carries the batchId that marks the batch applied, so a
     // failure of either write leaves the batch unapplied, and its retry is not answered `duplicate` with heartbeats lost.

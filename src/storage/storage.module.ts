@@ -3,6 +3,7 @@ import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
 import { Connection, ConnectionStates } from 'mongoose';
 import { AppConfig } from '../common/config/app-config';
 import { Metrics } from '../common/metrics/metrics';
+import { DatabaseAvailability } from './database-availability';
 import { DatabaseServer } from './database-server';
 import { AgentEventRepository } from './repositories/agent-event.repository';
 import { AgentStateRepository } from './repositories/agent-state.repository';
@@ -23,7 +24,7 @@ import { TimeSeriesReader } from './timeseries/time-series-reader';
 import { TimeSeriesStore } from './timeseries/time-series-store';
 
 const REPOSITORIES = [AgentStateRepository, AgentEventRepository, TimeSeriesRepository, AlertRepository, AuditRepository];
-const TIME_SERIES = [JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance, AgentLabelIndex];
+const TIME_SERIES = [DatabaseAvailability, JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance, AgentLabelIndex];
 const seriesCatalog = {
   provide: SeriesCatalog,
   inject: [AppConfig],
@@ -45,9 +46,17 @@ class DatabaseServerModule {}
         dbName: config.MONGODB_DB,
         // Acknowledged and journaled: an ingest answer means the data is on disk.
         writeConcern: { w: 1, journal: true },
-        // Fail fast while the database is unreachable instead of queueing requests.
+        // Fail fast while the database is unreachable instead of queueing requests: no buffering, at most 5 s
+        // waiting for a server (DatabaseAvailability refuses writes at once while none is seen), 5 s to connect,
+        // 30 s of silence on a socket; the server is checked every second, so a returning one is seen within ~1 s.
         bufferCommands: false,
         serverSelectionTimeoutMS: 5000,
+        connectTimeoutMS: 5000,
+        socketTimeoutMS: 30_000,
+        heartbeatFrequencyMS: 1000,
+        // At start-up without a database: 9 more attempts 3 s apart (each waiting up to 5 s), ~70 s in all, then exit 1.
+        retryAttempts: 9,
+        retryDelay: 3000,
         autoIndex: false,
         // Failed commands and write errors count in vitals_database_errors_total.
         monitorCommands: true,

@@ -1,5 +1,5 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import { DocumentNode, GraphQLFormattedError, GraphQLSchema, Kind, specifiedRules, validate } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, specifiedRules, validate } from 'graphql';
 import { authenticateConnection, requestFromConnection } from '../auth/connection-auth';
 import { TokenVerifier } from '../auth/token-verifier';
 import { AppConfig } from '../config/app-config';
@@ -71,7 +71,21 @@ function rootField(document: DocumentNode): string | undefined {
   return undefined;
 }
 
-function withCode(formatted: GraphQLFormattedError): GraphQLFormattedError {
+/** Driver errors that mean the database is unreachable (by name: common/ loads no driver). */
+const UNREACHABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+export function withCode(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof Error && UNREACHABLE.has(original.name)) {
+    return { message: 'The database is unavailable; retry later', path: formatted.path, extensions: { code: 'UNAVAILABLE' } };
+  }
   const code = formatted.extensions?.code;
   if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST') {
     return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', reason: code } };
