@@ -4,6 +4,7 @@ const DOMAINS = 'ingestion|heartbeat|health|dashboard|audit|alerting|auth-admin'
 // Pure code: codecs, detectors, calculators, evaluators. No Nest, no mongoose, no GraphQL.
 const PURE = [
   '^src/common/(clock|errors|labels|time|hash|pagination|objects)/',
+  '^src/common/logging/redact\\.ts$',
   '^src/storage/(chunks|rollups)/',
   '^src/storage/timeseries/(part-codec|part-id|blob-framing|wal-record|series-head|ingest-records|series-catalog|agent-label-index|tiers|part-catalog)\\.ts$',
   '^src/ingestion/(batch-validator|field-rules|ingest-limits|row-sample-grouping)\\.ts$',

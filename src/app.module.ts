@@ -15,6 +15,8 @@ import { CoreConfigModule } from './common/config/config.module';
 import { ComplexityPlugin } from './common/graphql/complexity.plugin';
 import { GraphQLErrorFilter } from './common/graphql/graphql-error.filter';
 import { graphqlOptions } from './common/graphql/graphql-options';
+import { LoggingModule } from './common/logging/logging.module';
+import { Metrics, MetricsModule } from './common/metrics/metrics';
 import { PubSubModule } from './common/pubsub/pubsub.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { HealthModule } from './health/health.module';
@@ -28,12 +30,14 @@ export const FEATURE_MODULES = [StorageModule, IngestionModule, HeartbeatModule,
 @Module({
   imports: [
     CoreConfigModule,
+    LoggingModule,
+    MetricsModule,
     PubSubModule,
     ScheduleModule.forRoot(),
     AuthModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [AppConfig, TokenVerifier, OpenSockets],
+      inject: [AppConfig, TokenVerifier, OpenSockets, Metrics],
       useFactory: graphqlOptions,
     }),
     ...FEATURE_MODULES,

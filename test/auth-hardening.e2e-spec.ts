@@ -20,7 +20,7 @@ const REVOKE = `mutation($jti: ID, $subject: String, $reason: String!, $until: D
 }`;
 const UNREVOKE = `mutation($jti: ID, $subject: String) { unrevokeToken(jti: $jti, subject: $subject) }`;
 const REVOKED = `{ revokedTokens { id reason } }`;
-const AUDIT = `{ auditLog(environment: "*") { edges { node { actor action targetId } } } }`;
+const AUDIT = `{ auditLog(environment: "*", action: "token.") { edges { node { actor action targetId } } } }`;
 
 describe('no way in without a token, nothing past its role', () => {
   let t: TestApp;

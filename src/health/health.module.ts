@@ -4,11 +4,12 @@ import { AgentHealthResolver } from './agent-health.resolver';
 import { FleetHealthResolver } from './fleet-health.resolver';
 import { FleetHealthService } from './fleet-health.service';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 
-/** Service liveness/readiness, the per-agent health assessment and the fleet view. */
+/** Service liveness/readiness, /metrics, the per-agent health assessment and the fleet view. */
 @Module({
   imports: [HeartbeatModule],
-  controllers: [HealthController],
+  controllers: [HealthController, MetricsController],
   providers: [AgentHealthResolver, FleetHealthService, FleetHealthResolver],
 })
 export class HealthModule {}

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PubSubEngine } from 'graphql-subscriptions';
+import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
 import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
+import { Metrics } from '../common/metrics/metrics';
 import { javaStringHash32 } from '../common/hash/string-hash';
 import { PUB_SUB } from '../common/pubsub/pubsub.module';
 import { AgentLabelIndex } from '../storage/timeseries/agent-label-index';
@@ -20,6 +22,13 @@ const RESTART_KEEPS_SILENCE: ReadonlySet<AgentStatus> = new Set([AgentStatus.DOW
 export type ClassifierFactory = () => AdaptiveHealthClassifier;
 export const CLASSIFIER_FACTORY = Symbol('CLASSIFIER_FACTORY');
 
+/**
+ * Status changes kept for a retry while the event log cannot be written (about 300 bytes each).
+ * Past it the oldest are dropped with an error in the log: a database down for that long has
+ * lost more than its history.
+ */
+export const MAX_UNSTORED_EVENTS = 100_000;
+
 /** Snapshot shards per environment: few enough to write in one bulk, small enough to stay far below 16 MB. */
 const SHARDS = 16;
 
@@ -28,8 +37,9 @@ const SHARDS = 16;
  * log (durable before the answer), then applied in memory; the classifier
  * sweeps every agent on a timer. State is snapshotted in shards on a timer and
  * at shutdown, and rebuilt at start from the snapshots plus the log since.
- * Every status change is stored as an event, published to subscribers and
- * offered to in-process listeners (alerting) through `changes`.
+ * Every status change is stored as an event, and only once stored published to
+ * subscribers and offered to in-process listeners (alerting) through `changes`;
+ * changes whose insert failed are kept, in order, and stored on the next sweep.
  */
 @Injectable()
 export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
@@ -43,6 +53,9 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly partitionMembers = new Map<string, number>();
   private readonly classifiers = new Map<string, AdaptiveHealthClassifier>();
   private sweeping = false;
+  /** Changes not yet stored, oldest first, with the ids that make a retry of their insert idempotent. */
+  private unstored: { id: string; change: AgentHealthChange }[] = [];
+  private storing = Promise.resolve();
   readonly changes = new Subject<AgentHealthChange>();
 
   constructor(
@@ -54,7 +67,11 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
     private readonly eventRepository: AgentEventRepository,
     private readonly agentLabels: AgentLabelIndex,
     private readonly scheduler: SchedulerRegistry,
-  ) {}
+    private readonly metrics: Metrics,
+  ) {
+    metrics.gauge('vitals_agents', 'agents in the registry', () => this.agents.size);
+    metrics.gauge('vitals_agent_events_unstored', 'status changes waiting to be stored (their insert failed)', () => this.unstored.length);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.restore();
@@ -103,7 +120,11 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Runs the classifier over every agent once; stores and publishes the changes. */
-  async sweep(): Promise<AgentHealthChange[]> {
+  sweep(): Promise<AgentHealthChange[]> {
+    return this.metrics.timed(this.metrics.sweepDuration, {}, () => this.sweepOnce());
+  }
+
+  private async sweepOnce(): Promise<AgentHealthChange[]> {
     const now = this.clock.now();
     const changes: AgentHealthChange[] = [];
     for (const [environment, agents] of this.byEnvironment) {
@@ -283,10 +304,35 @@ export class AgentRegistry implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private async announce(changes: AgentHealthChange[]): Promise<void> {
-    if (changes.length === 0) return;
-    await this.eventRepository.insertMany(changes.map(({ group, ...change }) => (group === undefined ? change : { ...change, group })));
-    for (const change of changes) {
+  /**
+   * Stores the changes (after any still unstored), then publishes them. A failed insert keeps
+   * them for the next call (every sweep makes one) and is only logged: the statuses are already
+   * the registry's, and the heartbeats that caused them are durable. Calls run one at a time, so
+   * a change is published once, in order.
+   */
+  private announce(changes: AgentHealthChange[]): Promise<void> {
+    for (const change of changes) this.unstored.push({ id: randomUUID(), change });
+    this.storing = this.storing.then(() => this.storeUnstored());
+    return this.storing;
+  }
+
+  private async storeUnstored(): Promise<void> {
+    if (this.unstored.length > MAX_UNSTORED_EVENTS) {
+      const dropped = this.unstored.splice(0, this.unstored.length - MAX_UNSTORED_EVENTS);
+      this.logger.error(`Agent event log unwritable: dropped the ${dropped.length} oldest unstored status changes`);
+    }
+    const batch = this.unstored;
+    if (batch.length === 0) return;
+    try {
+      await this.eventRepository.insertNew(
+        batch.map(({ id, change: { group, ...change } }) => ({ _id: id, ...change, ...(group === undefined ? {} : { group }) })),
+      );
+    } catch (error) {
+      this.logger.warn(`Storing ${batch.length} agent status change(s) failed, will retry: ${(error as Error).message}`);
+      return;
+    }
+    this.unstored = this.unstored.slice(batch.length);
+    for (const { change } of batch) {
       await this.pubSub.publish(healthTopic(change.environment), { agentHealthChanged: change });
       this.changes.next(change);
     }

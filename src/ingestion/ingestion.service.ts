@@ -1,9 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Principal } from '../common/auth/principal';
 import { Clock, CLOCK } from '../common/clock/clock';
 import { AppConfig } from '../common/config/app-config';
+import { DomainError } from '../common/errors/domain-error';
+import { Metrics } from '../common/metrics/metrics';
 import { LiveAggregatesService } from '../dashboard/live/live-aggregates.service';
 import { AgentRegistry } from '../heartbeat/agent-registry';
+import { DatabaseAvailability } from '../storage/database-availability';
 import { TimeSeriesStore } from '../storage/timeseries/time-series-store';
 import type { Label } from '../common/labels/label';
 import { AdmitSeries, BatchValidator, ValidatedBatch } from './batch-validator';
@@ -12,9 +16,16 @@ import { StorageUnavailable } from './ingestion.errors';
 import { IngestResult } from './models/ingest-result.model';
 
 /**
+ * Batches remembered as half written (heartbeats logged, samples not): only batches whose
+ * sample write failed, so few; a retry of one pushed out applies its heartbeats again.
+ */
+const MAX_HALF_WRITTEN = 10_000;
+
+/**
  * The write pipeline of ingestBatch: validate, apply once per batchId, write
- * samples (to the write-ahead log, group-committed) and heartbeats durably
- * (acknowledged, journaled), and only then answer and feed the live windows.
+ * heartbeats durably (acknowledged, journaled), then samples to the write-ahead
+ * log (group-committed) with the batchId that marks the batch applied, and only
+ * then answer and feed the live windows.
  */
 @Injectable()
 export class IngestionService {
@@ -22,6 +33,8 @@ export class IngestionService {
   private readonly validator: BatchValidator;
   /** Batches being applied now, so a concurrent retry waits for the first try instead of racing it. */
   private readonly inFlight = new Map<string, Promise<IngestResult>>();
+  /** Batches whose heartbeats are durable but whose samples are not: a retry must not log and apply the heartbeats twice. */
+  private readonly heartbeatsLogged = new LRUCache<string, true>({ max: MAX_HALF_WRITTEN });
 
   constructor(
     config: AppConfig,
@@ -29,6 +42,8 @@ export class IngestionService {
     private readonly store: TimeSeriesStore,
     private readonly registry: AgentRegistry,
     private readonly live: LiveAggregatesService,
+    private readonly metrics: Metrics,
+    private readonly database: DatabaseAvailability,
   ) {
     this.validator = new BatchValidator({
       maxItems: config.INGEST_MAX_ITEMS_PER_BATCH,
@@ -40,6 +55,25 @@ export class IngestionService {
   }
 
   async ingest(batch: TelemetryBatchInput, principal: Principal): Promise<IngestResult> {
+    const end = this.metrics.ingestDuration.startTimer();
+    try {
+      const result = await this.ingestOnce(batch, principal);
+      this.metrics.ingestBatches.inc({ outcome: result.duplicate ? 'duplicate' : 'applied' });
+      if (!result.duplicate) {
+        this.metrics.ingestSamples.inc({ result: 'accepted' }, result.acceptedSamples);
+        this.metrics.ingestSamples.inc({ result: 'rejected' }, result.rejectedSamples);
+        this.metrics.ingestHeartbeats.inc(result.acceptedHeartbeats);
+      }
+      return result;
+    } catch (error) {
+      this.metrics.ingestBatches.inc({ outcome: error instanceof DomainError ? error.code : 'INTERNAL_SERVER_ERROR' });
+      throw error;
+    } finally {
+      end();
+    }
+  }
+
+  private async ingestOnce(batch: TelemetryBatchInput, principal: Principal): Promise<IngestResult> {
     const now = this.clock.now();
     const validated = this.validator.validate(
       batch,
@@ -52,7 +86,7 @@ export class IngestionService {
 
     // Registered before the first await, so a concurrent retry always finds it.
     const ledgerId = idempotencyKey(principal, batchId);
-    const key = `${batch.environment}\u0000${ledgerId}`;
+    const key = batchKey(batch.environment, ledgerId);
     const running = this.inFlight.get(key);
     if (running !== undefined) return { ...(await running), duplicate: true };
     const applying = this.applyOnce(batch.environment, batchId, ledgerId, validated, now);
@@ -79,12 +113,20 @@ export class IngestionService {
       rejectedHeartbeats: batch.rejectedHeartbeats,
       errors: batch.errors,
     };
-    await this.storage(() =>
-      Promise.all([
-        this.store.append({ environment, batchId: ledgerId, result: ledgerId === undefined ? undefined : ledger, series: batch.series }),
-        this.registry.recordHeartbeats(environment, batch.heartbeats, now),
-      ]),
-    );
+    if (!this.database.up) throw new StorageUnavailable();
+    const key = ledgerId === undefined ? undefined : batchKey(environment, ledgerId);
+    // One after the other, samples last: the sample log entry carries the batchId that marks the batch applied, so a
+    // failure of either write leaves the batch unapplied, and its retry is not answered `duplicate` with heartbeats lost.
+    await this.storage(async () => {
+      if (key === undefined || !this.heartbeatsLogged.has(key)) await this.registry.recordHeartbeats(environment, batch.heartbeats, now);
+      try {
+        await this.store.append({ environment, batchId: ledgerId, result: ledgerId === undefined ? undefined : ledger, series: batch.series });
+      } catch (error) {
+        if (key !== undefined) this.heartbeatsLogged.set(key, true);
+        throw error;
+      }
+      if (key !== undefined) this.heartbeatsLogged.delete(key);
+    });
     this.live.observe(environment, batch.series);
     return { ...ledger, duplicate: false };
   }
@@ -113,3 +155,5 @@ export class IngestionService {
 export function idempotencyKey(principal: Principal, batchId: string): string {
   return `${principal.subject}\u0000${batchId}`;
 }
+
+const batchKey = (environment: string, ledgerId: string) => `${environment}\u0000${ledgerId}`;

@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
-import { Connection } from 'mongoose';
+import { Connection, ConnectionStates } from 'mongoose';
 import { AppConfig } from '../common/config/app-config';
+import { Metrics } from '../common/metrics/metrics';
+import { DatabaseAvailability } from './database-availability';
 import { DatabaseServer } from './database-server';
 import { AgentEventRepository } from './repositories/agent-event.repository';
 import { AgentStateRepository } from './repositories/agent-state.repository';
@@ -43,7 +45,7 @@ const REPOSITORIES = [
   TokenRevocationRepository,
 ];
 const NOTIFICATION_REPOSITORIES = [NotificationChannelRepository, NotificationDeliveryRepository, NotificationGroupRepository, SilenceRepository];
-const TIME_SERIES = [JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance, AgentLabelIndex];
+const TIME_SERIES = [DatabaseAvailability, JobLock, PartStore, TimeSeriesStore, TimeSeriesReader, TierMaintenance, AgentLabelIndex];
 const seriesCatalog = {
   provide: SeriesCatalog,
   inject: [AppConfig],
@@ -65,10 +67,20 @@ class DatabaseServerModule {}
         dbName: config.MONGODB_DB,
         // Acknowledged and journaled: an ingest answer means the data is on disk.
         writeConcern: { w: 1, journal: true },
-        // Fail fast while the database is unreachable instead of queueing requests.
+        // Fail fast while the database is unreachable instead of queueing requests: no buffering, at most 5 s
+        // waiting for a server (DatabaseAvailability refuses writes at once while none is seen), 5 s to connect,
+        // 30 s of silence on a socket; the server is checked every second, so a returning one is seen within ~1 s.
         bufferCommands: false,
         serverSelectionTimeoutMS: 5000,
+        connectTimeoutMS: 5000,
+        socketTimeoutMS: 30_000,
+        heartbeatFrequencyMS: 1000,
+        // At start-up without a database: 9 more attempts 3 s apart (each waiting up to 5 s), ~70 s in all, then exit 1.
+        retryAttempts: 9,
+        retryDelay: 3000,
         autoIndex: false,
+        // Failed commands and write errors count in vitals_database_errors_total.
+        monitorCommands: true,
       }),
     }),
     MongooseModule.forFeature([
@@ -89,10 +101,22 @@ class DatabaseServerModule {}
   exports: [...REPOSITORIES, ...NOTIFICATION_REPOSITORIES, ...TIME_SERIES, SeriesCatalog, RetentionService],
 })
 export class StorageModule {
-  constructor(@InjectConnection() private readonly connection: Connection) {}
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly metrics: Metrics,
+  ) {}
 
   /** Creates the indexes declared on the schemas (both MongoDB 7 and FerretDB support them). */
   async onModuleInit(): Promise<void> {
+    const client = this.connection.getClient();
+    client.on('commandFailed', (event) => this.metrics.databaseErrors.inc({ command: event.commandName }));
+    // Write errors (a duplicate key, a document too large) come in a successful reply.
+    client.on('commandSucceeded', (event) => {
+      if ((event.reply as { writeErrors?: unknown[] } | undefined)?.writeErrors?.length) this.metrics.databaseErrors.inc({ command: event.commandName });
+    });
+    this.metrics.gauge('vitals_database_connected', '1 while the database connection is up, else 0', () =>
+      this.connection.readyState === ConnectionStates.connected ? 1 : 0,
+    );
     await Promise.all(Object.values(this.connection.models).map((model) => model.createIndexes()));
   }
 }

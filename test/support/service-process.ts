@@ -1,9 +1,10 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { freePort } from '../../src/common/net/free-port';
 
-const ROOT = resolve(__dirname, '..', '..');
+/** The project root, from test/support and from dist/test/support (a benchmark's build) alike. */
+const ROOT = ((above) => (basename(above) === 'dist' ? dirname(above) : above))(resolve(__dirname, '..', '..'));
 export const SERVICE_MAIN = join(ROOT, 'dist', 'src', 'main.js');
 
 /**

@@ -118,6 +118,11 @@ export class TestApp {
     return subscription.until((message) => message.data?.agentHealthChanged.status === AgentStatus.UNKNOWN);
   }
 
+  /** Subscriptions listening on `topic` in the server now. */
+  listeners(topic: string): number {
+    return this.events.listenerCount(topic);
+  }
+
   /** The database this app uses, to start another app on the same data. */
   get database(): string {
     return this.get(AppConfig).MONGODB_DB;

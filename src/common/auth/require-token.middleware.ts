@@ -1,6 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Unauthenticated } from './auth.errors';
+import { RefusedRequests } from './refused-requests';
 import { TokenVerifier } from './token-verifier';
 
 /**
@@ -11,13 +12,17 @@ import { TokenVerifier } from './token-verifier';
  */
 @Injectable()
 export class RequireTokenMiddleware implements NestMiddleware {
-  constructor(private readonly verifier: TokenVerifier) {}
+  constructor(
+    private readonly verifier: TokenVerifier,
+    private readonly refused: RefusedRequests,
+  ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
     try {
       this.verifier.principal(req.headers.authorization);
     } catch (error) {
       if (!(error instanceof Unauthenticated)) throw error;
+      this.refused.next({ code: 'UNAUTHENTICATED', reason: error.message, remoteAddress: req.ip ?? req.socket.remoteAddress });
       res
         .status(401)
         .setHeader('www-authenticate', 'Bearer')

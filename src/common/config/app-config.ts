@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, ValidationError } from 'class-validator';
+import { redactSecrets } from '../logging/redact';
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 /** "true" / "false" as booleans; anything else stays a string, which IsBoolean then names. */
@@ -22,6 +23,10 @@ export class AppConfig {
 
   @IsString()
   HOST = '0.0.0.0';
+
+  /** pino level of the JSON log: fatal, error, warn, info, debug, trace or silent (successful requests log at debug). */
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
   /** When unset, an embedded FerretDB (SQLite) server is started under DATA_DIR. */
   @Transform(emptyToUndefined)
@@ -68,6 +73,12 @@ export class AppConfig {
   @Min(1)
   @Max(3600)
   TOKEN_REVOCATION_REFRESH_SECONDS = 10;
+  /** Bearer token that /metrics requires; /metrics answers 404 while it is unset. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -419,7 +430,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const plain: Record<string, string> = {};
-  for (const key of [...known, 'MONGODB_URI', 'JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE', 'REDIS_URL', 'GRAPHQL_INTROSPECTION']) {
+  for (const key of [...known, 'MONGODB_URI', 'JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE', 'REDIS_URL', 'GRAPHQL_INTROSPECTION', 'METRICS_TOKEN']) {
     const value = env[key];
     if (value !== undefined) plain[key] = value;
   }
@@ -434,7 +445,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return config;
 }
 
+const SECRETS = new Set(['JWT_SECRET', 'METRICS_TOKEN', 'SMTP_URL']);
+
 function describe(error: ValidationError, raw: Record<string, string>): string[] {
-  const value = error.property === 'JWT_SECRET' || error.property === 'SMTP_URL' ? '<hidden>' : JSON.stringify(raw[error.property]);
+  const value = SECRETS.has(error.property) ? '<hidden>' : redactSecrets(JSON.stringify(raw[error.property]));
   return Object.values(error.constraints ?? {}).map((message) => `${error.property}=${value}: ${message}`);
 }

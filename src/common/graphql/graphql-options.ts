@@ -1,8 +1,9 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import { DocumentNode, GraphQLFormattedError, GraphQLSchema, NoSchemaIntrospectionCustomRule, specifiedRules, validate } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, NoSchemaIntrospectionCustomRule, specifiedRules, validate } from 'graphql';
 import { authenticateConnection, OpenSockets, requestFromConnection } from '../auth/connection-auth';
 import { TokenVerifier } from '../auth/token-verifier';
 import { AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
 import { depthLimitRule } from './operation-limits';
 import { PointBudget } from './point-budget';
 
@@ -14,7 +15,7 @@ import { PointBudget } from './point-budget';
  * are refused without one by RequireTokenMiddleware), and errors that always carry
  * extensions.code.
  */
-export function graphqlOptions(config: AppConfig, verifier: TokenVerifier, sockets: OpenSockets): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, verifier: TokenVerifier, sockets: OpenSockets, metrics: Metrics): ApolloDriverConfig {
   const depthRule = depthLimitRule(config.GRAPHQL_MAX_DEPTH);
   // Apollo adds NoSchemaIntrospectionCustomRule itself when `introspection` is off; graphql-ws needs it given.
   const socketRules = [...specifiedRules, depthRule, ...(config.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
@@ -30,6 +31,7 @@ export function graphqlOptions(config: AppConfig, verifier: TokenVerifier, socke
       'graphql-ws': {
         path: '/graphql',
         onConnect: authenticateConnection(verifier, sockets),
+        ...countSubscriptions(metrics),
         // Nest's type omits graphql-ws's `validate`, but passes every option through to useServer.
         ...{ validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, socketRules) },
       },
@@ -42,7 +44,52 @@ export function graphqlOptions(config: AppConfig, verifier: TokenVerifier, socke
   };
 }
 
-function withCode(formatted: GraphQLFormattedError): GraphQLFormattedError {
+/** vitals_subscriptions_active: +1 when a subscription starts streaming, -1 when it completes (graphql-ws completes every one, even on an abrupt close). */
+function countSubscriptions(metrics: Metrics) {
+  const active = new WeakMap<object, Map<string, string>>();
+  return {
+    onOperation: (ctx: object, id: string, _payload: unknown, args: { operationName?: string | null; document: DocumentNode }, result: unknown) => {
+      if (result === null || typeof result !== 'object' || !(Symbol.asyncIterator in result)) return;
+      const field = rootField(args.document) ?? 'unknown';
+      let streams = active.get(ctx);
+      if (streams === undefined) active.set(ctx, (streams = new Map<string, string>()));
+      streams.set(id, field);
+      metrics.subscriptions.inc({ field });
+    },
+    onComplete: (ctx: object, id: string) => {
+      const field = active.get(ctx)?.get(id);
+      if (field === undefined) return;
+      active.get(ctx)!.delete(id);
+      metrics.subscriptions.dec({ field });
+    },
+  };
+}
+
+/** The first root field of the (single) subscription: one of the schema's few subscription fields. */
+function rootField(document: DocumentNode): string | undefined {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const first = definition.selectionSet.selections[0];
+    return first?.kind === Kind.FIELD ? first.name.value : undefined;
+  }
+  return undefined;
+}
+
+/** Driver errors that mean the database is unreachable (by name: common/ loads no driver). */
+const UNREACHABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+export function withCode(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof Error && UNREACHABLE.has(original.name)) {
+    return { message: 'The database is unavailable; retry later', path: formatted.path, extensions: { code: 'UNAVAILABLE' } };
+  }
   const code = formatted.extensions?.code;
   if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST') {
     return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', reason: code } };

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK } from '../../common/clock/clock';
 import { AppConfig } from '../../common/config/app-config';
+import { Metrics } from '../../common/metrics/metrics';
 import { PointBudget } from '../../common/graphql/point-budget';
 import { AgentLabelIndex } from '../../storage/timeseries/agent-label-index';
 import { SeriesCatalog, SeriesEntry } from '../../storage/timeseries/series-catalog';
@@ -62,13 +63,18 @@ export class TrendsService {
     private readonly agentLabels: AgentLabelIndex,
     private readonly reader: TimeSeriesReader,
     private readonly maintenance: TierMaintenance,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
    * `quantiles: false` leaves p50/p95/p99 null (a query that does not select them skips their
    * cost); `budget` is the request's, shared by all its query fields.
    */
-  async trends(args: TrendsArgs, { quantiles = true, budget }: QueryOptions = {}): Promise<TrendResult> {
+  trends(args: TrendsArgs, options: QueryOptions = {}): Promise<TrendResult> {
+    return this.metrics.timed(this.metrics.queryDuration, { query: 'trends' }, () => this.trendsOnce(args, options));
+  }
+
+  private async trendsOnce(args: TrendsArgs, { quantiles = true, budget }: QueryOptions): Promise<TrendResult> {
     if (args.agentIds != null && args.agentIds.length > MAX_TREND_AGENTS) throw new InvalidTrendQuery(`at most ${MAX_TREND_AGENTS} agentIds`, 'agentIds');
     for (const [i, name] of (args.groupBy ?? []).entries()) {
       if (!LABEL_NAME_PATTERN.test(name)) throw new InvalidTrendQuery(`groupBy[${i}]: invalid label name ${JSON.stringify(name)}`, `groupBy[${i}]`);
@@ -113,7 +119,11 @@ export class TrendsService {
     return { metric, stepSeconds: range.stepMs / 1000, resolution, warnings: range.warnings };
   }
 
-  async topSeries(args: TopSeriesArgs, { budget }: QueryOptions = {}): Promise<RankedSeries[]> {
+  topSeries(args: TopSeriesArgs, options: QueryOptions = {}): Promise<RankedSeries[]> {
+    return this.metrics.timed(this.metrics.queryDuration, { query: 'topSeries' }, () => this.topSeriesOnce(args, options));
+  }
+
+  private async topSeriesOnce(args: TopSeriesArgs, { budget }: QueryOptions): Promise<RankedSeries[]> {
     if (args.limit != null && !(args.limit >= 1 && args.limit <= 1000)) throw new InvalidTrendQuery('limit must be 1..1000', 'limit');
     const span = args.to.getTime() - args.from.getTime();
     // One step over the whole range, unless a function needs steps to work on (then about 120).

@@ -93,22 +93,34 @@ function makeWritable(path: string): void {
 export interface RunningDatabase {
   uri: string;
   stop(): Promise<void>;
+  /** SIGKILL, a crash: for tests of database outages. */
+  kill(): Promise<void>;
 }
 
 /**
- * Starts FerretDB on a free loopback port with its SQLite files under dataDir.
+ * Starts FerretDB on a loopback port (a free one unless given: a restart on the same port and
+ * dataDir is the same server again) with its SQLite files under dataDir.
  * The child exits when our stdin pipe closes, so it dies with this process.
  */
-export async function startEmbeddedFerretDb(dataDir: string, log: (message: string) => void = () => {}): Promise<RunningDatabase> {
+export async function startEmbeddedFerretDb(dataDir: string, log: (message: string) => void = () => {}, port?: number): Promise<RunningDatabase> {
   const binary = await ensureFerretDbBinary(projectRoot(), log);
   const dir = resolve(dataDir, 'ferretdb');
   mkdirSync(dir, { recursive: true });
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(binary, ['--listen-addr', `127.0.0.1:${port}`, '--data-dir', dir], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const uri = await waitUntilReady(child);
-  return { uri, stop: () => stopChild(child) };
+  return {
+    uri,
+    stop: () => stopChild(child),
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }
 
 function waitUntilReady(child: ChildProcess, timeoutMs = 30_000): Promise<string> {

@@ -1,18 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, mongo } from 'mongoose';
 import { AgentEventDoc } from '../schemas/agent-event.schema';
+
+const DUPLICATE_KEY = 11000;
 
 @Injectable()
 export class AgentEventRepository {
   constructor(@InjectModel(AgentEventDoc.name) private readonly model: Model<AgentEventDoc>) {}
 
-  async insertMany(events: AgentEventDoc[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.model.collection.insertMany(
-      events.map((e) => ({ ...e })),
-      { ordered: false },
-    );
+  /**
+   * Inserts the events in order; safe to call again with the same events after a failure: an
+   * event whose `_id` is already stored (its insert applied though its answer was lost, or an
+   * earlier try stored it) is skipped. The embedded server's duplicate-key error does not name
+   * the index, so the `_id` is looked up to tell such an event from a real conflict.
+   */
+  async insertNew(events: (AgentEventDoc & { _id: string })[]): Promise<void> {
+    let rest = events;
+    while (rest.length > 0) {
+      try {
+        await this.model.collection.insertMany(
+          rest.map((e) => ({ ...e }) as never),
+          { ordered: true },
+        );
+        return;
+      } catch (error) {
+        const stored = error instanceof mongo.MongoBulkWriteError ? error.insertedCount : 0;
+        const failed = rest[stored];
+        const alreadyStored =
+          (error as { code?: number }).code === DUPLICATE_KEY && (await this.model.collection.countDocuments({ _id: failed._id as never }, { limit: 1 })) > 0;
+        if (!alreadyStored) throw error;
+        rest = rest.slice(stored + 1);
+      }
+    }
   }
 
   /** The events of one agent within [from, to], preceded by the last one before `from` (the status at `from`). */

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { Connection, Model, mongo } from 'mongoose';
+import { Metrics } from '../../common/metrics/metrics';
 import { AgentSnapshotDoc } from '../schemas/agent-snapshot.schema';
 import { collectionGenerations, GroupCommit } from '../wal/group-commit';
 
@@ -46,6 +47,7 @@ export class AgentStateRepository implements OnModuleInit {
   constructor(
     @InjectConnection() private readonly connection: Connection,
     @InjectModel(AgentSnapshotDoc.name) private readonly snapshots: Model<AgentSnapshotDoc>,
+    private readonly metrics: Metrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -100,7 +102,11 @@ export class AgentStateRepository implements OnModuleInit {
   /** One document per group, its entries as one JSON blob: the embedded server's cost grows with fields, not bytes. */
   private async writeLog(entries: HeartbeatLogEntry[]): Promise<void> {
     const receivedAt = new Date(Math.min(...entries.map((e) => e.receivedAt)));
-    await this.connection.collection(LOG_PREFIX + this.generation).insertOne({ receivedAt, entries: toBlob(entries) });
+    const blob = toBlob(entries);
+    this.metrics.walGroupEntries.observe({ log: 'heartbeats' }, entries.length);
+    this.metrics.walGroupBytes.observe({ log: 'heartbeats' }, blob.length());
+    const log = this.connection.collection(LOG_PREFIX + this.generation);
+    await this.metrics.timed(this.metrics.walWriteDuration, { log: 'heartbeats' }, () => log.insertOne({ receivedAt, entries: blob }));
   }
 
   private logGenerations(): Promise<number[]> {

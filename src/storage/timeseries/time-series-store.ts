@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } f
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock, CLOCK } from '../../common/clock/clock';
 import { AppConfig } from '../../common/config/app-config';
+import { Metrics } from '../../common/metrics/metrics';
 import { ChunkIterator } from '../chunks/gorilla-chunk';
 import { TimeSeriesRepository } from '../repositories/time-series.repository';
 import { bucketStart } from '../../common/time/bucket-start';
@@ -54,7 +55,25 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
     private readonly catalog: SeriesCatalog,
     private readonly jobs: JobLock,
     private readonly scheduler: SchedulerRegistry,
-  ) {}
+    private readonly metrics: Metrics,
+  ) {
+    const heads = (count: (head: Head) => number) => () => this.generations.reduce((n, g) => n + count(g.head), 0);
+    metrics.gauge(
+      'vitals_head_series',
+      'series with samples not yet checkpointed (summed over unsaved generations)',
+      heads((h) => h.series.size),
+    );
+    metrics.gauge(
+      'vitals_head_samples',
+      'samples not yet checkpointed',
+      heads((h) => h.samples),
+    );
+    metrics.gauge(
+      'vitals_head_bytes',
+      'encoded bytes of the unsaved heads (HEAD_MAX_MB triggers a checkpoint)',
+      heads((h) => h.bytes),
+    );
+  }
 
   async onModuleInit(): Promise<void> {
     const started = performance.now();
@@ -104,7 +123,9 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
 
   /** Starts a new generation and saves the older ones; concurrent calls share one run. */
   checkpoint(): Promise<void> {
-    this.checkpointing ??= this.jobs.run(() => this.saveGenerations()).finally(() => (this.checkpointing = undefined));
+    this.checkpointing ??= this.jobs
+      .run(() => this.metrics.timed(this.metrics.checkpointDuration, {}, () => this.saveGenerations()))
+      .finally(() => (this.checkpointing = undefined));
     return this.checkpointing;
   }
 
@@ -131,7 +152,12 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   private async writeLog(generation: Generation, entries: WalEntry[]): Promise<void> {
-    await this.repository.appendWal(generation.number, generation.sequence++, encodeWalGroup(entries));
+    const group = encodeWalGroup(entries);
+    this.metrics.walGroupEntries.observe({ log: 'samples' }, entries.length);
+    this.metrics.walGroupBytes.observe({ log: 'samples' }, group.length);
+    await this.metrics.timed(this.metrics.walWriteDuration, { log: 'samples' }, () =>
+      this.repository.appendWal(generation.number, generation.sequence++, group),
+    );
     this.apply(generation.head, entries, this.clock.now());
     if (generation.head.bytes > this.config.HEAD_MAX_MB * 1024 * 1024) void this.checkpoint().catch(() => undefined);
   }
