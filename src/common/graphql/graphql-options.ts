@@ -1,19 +1,23 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import { DocumentNode, GraphQLFormattedError, GraphQLSchema, specifiedRules, validate } from 'graphql';
+import { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { WebSocket } from 'ws';
 import { authenticateConnection, requestFromConnection } from '../auth/connection-auth';
 import { TokenVerifier } from '../auth/token-verifier';
 import { AppConfig } from '../config/app-config';
+import { RateLimits } from '../rate-limit/rate-limits';
 import { depthLimitRule } from './operation-limits';
 import { PointBudget } from './point-budget';
+import { allowFullPayload, subscriptionLimits } from './subscription-limits';
 
 /**
  * Apollo + graphql-ws options: in-memory code-first schema (schema.gql is
- * emitted by `npm run schema`), depth limit on every operation including
- * subscriptions, token check on WebSocket connect, and errors that always
- * carry extensions.code.
+ * emitted by `npm run schema`), the same depth, cost and rate limits on every
+ * operation over HTTP and WebSocket, token check on WebSocket connect, and errors
+ * that always carry extensions.code.
  */
-export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): ApolloDriverConfig {
-  const depthRule = depthLimitRule(config.GRAPHQL_MAX_DEPTH);
+export function graphqlOptions(config: AppConfig, verifier: TokenVerifier, limits: RateLimits): ApolloDriverConfig {
+  const authenticate = authenticateConnection(verifier);
+  let schema: GraphQLSchema | undefined;
   return {
     autoSchemaFile: true,
     sortSchema: true,
@@ -21,13 +25,19 @@ export function graphqlOptions(config: AppConfig, verifier: TokenVerifier): Apol
     playground: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthRule],
+    validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH)],
+    // Kept for graphql-ws, whose onSubscribe hook hands the server the schema to execute against.
+    transformSchema: (built) => (schema = built),
     subscriptions: {
       'graphql-ws': {
         path: '/graphql',
-        onConnect: authenticateConnection(verifier),
-        // Nest's type omits graphql-ws's `validate`, but passes every option through to useServer.
-        ...{ validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, depthRule]) },
+        onConnect: (ctx) => {
+          const accepted = authenticate(ctx);
+          if (accepted) allowFullPayload((ctx.extra as { socket?: WebSocket }).socket, config.MAX_REQUEST_BYTES);
+          return accepted;
+        },
+        // Nest's type omits graphql-ws's `onError`, but passes every option through to useServer.
+        ...subscriptionLimits(config, verifier, limits, () => schema!, withCode),
       },
     },
     context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown> }) => ({

@@ -1,10 +1,10 @@
 import depthLimit from 'graphql-depth-limit';
-import { DocumentNode, GraphQLSchema, ValidationRule } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema, ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
 /**
  * The bounds every operation is held to, in one place for each way in: Apollo (validation
- * rules and ComplexityPlugin), graphql-ws, and the read fast path in front of Apollo.
+ * rules and ComplexityPlugin), graphql-ws (subscription-limits), and the read fast path in front of Apollo.
  */
 
 /** The depth limit (GRAPHQL_MAX_DEPTH) as a validation rule. */
@@ -30,4 +30,9 @@ export function operationCost(
     variables,
     estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
   });
+}
+
+/** The refusal of an operation costlier than GRAPHQL_MAX_COST, the same over HTTP and WebSocket. */
+export function costError(cost: number, maxCost: number): GraphQLError {
+  return new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; request fewer items or fields`, { extensions: { code: 'BAD_USER_INPUT' } });
 }
