@@ -5,6 +5,7 @@ import { authenticateConnection, requestFromConnection } from '../auth/connectio
 import { TokenVerifier } from '../auth/token-verifier';
 import { AppConfig } from '../config/app-config';
 import { RateLimits } from '../rate-limit/rate-limits';
+import { StrictDateTime } from './date-time.scalar';
 import { depthLimitRule } from './operation-limits';
 import { PointBudget } from './point-budget';
 import { allowFullPayload, subscriptionLimits } from './subscription-limits';
@@ -20,6 +21,7 @@ export function graphqlOptions(config: AppConfig, verifier: TokenVerifier, limit
   let schema: GraphQLSchema | undefined;
   return {
     autoSchemaFile: true,
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: StrictDateTime }] },
     sortSchema: true,
     path: '/graphql',
     playground: false,
@@ -52,6 +54,10 @@ function withCode(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST') {
     return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', reason: code } };
+  }
+  // graphql-js stops coercing variables after 50 errors with one more error of its own, which Apollo codes as an internal error.
+  if (formatted.message.startsWith('Too many errors processing variables')) {
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
   }
   return formatted.extensions?.code ? formatted : { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
 }

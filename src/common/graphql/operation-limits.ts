@@ -34,5 +34,8 @@ export function operationCost(
 
 /** The refusal of an operation costlier than GRAPHQL_MAX_COST, the same over HTTP and WebSocket. */
 export function costError(cost: number, maxCost: number): GraphQLError {
-  return new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; request fewer items or fields`, { extensions: { code: 'BAD_USER_INPUT' } });
+  return new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; request fewer items or fields`, {
+    // HTTP 400 as for other refused documents (Apollo answers 500 for a plugin's error otherwise; it keeps `http` out of the answer).
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
 }

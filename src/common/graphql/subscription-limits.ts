@@ -65,7 +65,12 @@ export function subscriptionLimits(
       const variables = payload.variables ?? undefined;
       const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 10 });
       if (coercion.errors !== undefined) return coercion.errors.map((e) => coded(e, 'BAD_USER_INPUT'));
-      const cost = operationCost(schema, document, payload.operationName ?? undefined, variables);
+      let cost: number;
+      try {
+        cost = operationCost(schema, document, payload.operationName ?? undefined, variables);
+      } catch (error) {
+        return [new GraphQLError(`The operation's cost cannot be estimated: ${(error as Error).message}`, { extensions: { code: 'BAD_USER_INPUT' } })];
+      }
       if (cost > config.GRAPHQL_MAX_COST) return [costError(cost, config.GRAPHQL_MAX_COST)];
       return { schema, document, operationName: payload.operationName, variableValues: variables };
     },
