@@ -18,6 +18,9 @@ import { graphqlOptions } from './common/graphql/graphql-options';
 import { LoggingModule } from './common/logging/logging.module';
 import { Metrics, MetricsModule } from './common/metrics/metrics';
 import { PubSubModule } from './common/pubsub/pubsub.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
+import { RateLimits } from './common/rate-limit/rate-limits';
+import { WebSocketPayloadLimit } from './common/graphql/subscription-limits';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { HealthModule } from './health/health.module';
 import { HeartbeatModule } from './heartbeat/heartbeat.module';
@@ -35,13 +38,14 @@ export const FEATURE_MODULES = [StorageModule, IngestionModule, HeartbeatModule,
     PubSubModule,
     ScheduleModule.forRoot(),
     AuthModule,
+    RateLimitModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [AppConfig, TokenVerifier, OpenSockets, Metrics],
+      inject: [AppConfig, TokenVerifier, OpenSockets, Metrics, RateLimits],
       useFactory: graphqlOptions,
     }),
     ...FEATURE_MODULES,
   ],
-  providers: [ComplexityPlugin, { provide: APP_GUARD, useClass: GqlAuthGuard }, { provide: APP_FILTER, useClass: GraphQLErrorFilter }],
+  providers: [ComplexityPlugin, WebSocketPayloadLimit, { provide: APP_GUARD, useClass: GqlAuthGuard }, { provide: APP_FILTER, useClass: GraphQLErrorFilter }],
 })
 export class AppModule {}

@@ -1,16 +1,20 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { TokenVerifier } from './common/auth/token-verifier';
 import { AppConfig } from './common/config/app-config';
+import { rateLimitMiddleware } from './common/rate-limit/rate-limit.middleware';
+import { RateLimits } from './common/rate-limit/rate-limits';
 
 /**
- * HTTP settings shared by the service and the tests: the request size limit,
- * and GraphQL-shaped errors (with extensions.code) for bodies that never reach
+ * HTTP settings shared by the service and the tests: rate limits (before the body is read),
+ * the request size limit, and GraphQL-shaped errors (with extensions.code) for bodies that never reach
  * GraphQL because they are too large or not JSON.
  */
 export function configureHttp(app: INestApplication): void {
   const config = app.get(AppConfig);
   const express = app as NestExpressApplication;
+  express.use('/graphql', rateLimitMiddleware(app.get(RateLimits), app.get(TokenVerifier)));
   express.useBodyParser('json', { limit: config.MAX_REQUEST_BYTES });
   express.enableShutdownHooks();
   express.use((error: { type?: string; status?: number; message: string }, _req: Request, res: Response, next: NextFunction) => {

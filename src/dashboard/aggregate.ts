@@ -22,8 +22,14 @@ export function mergeInto(target: Aggregate, other: Aggregate): void {
   if (other.max > target.max) target.max = other.max;
 }
 
-/** count/avg/min/max/sum as the API shows them (null statistics for an empty aggregate). */
+/**
+ * A statistic as the API shows it: GraphQL's Float carries no Infinity or NaN, so one that
+ * overflowed the double range (a sum of samples near 1.7e308) is answered as null.
+ */
+export const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** count/avg/min/max/sum as the API shows them (null statistics for an empty aggregate, and for one that overflowed). */
 export function summarize(a: Aggregate): { count: number; sum: number | null; avg: number | null; min: number | null; max: number | null } {
   if (a.count === 0) return { count: 0, sum: null, avg: null, min: null, max: null };
-  return { count: a.count, sum: a.sum, avg: a.sum / a.count, min: a.min, max: a.max };
+  return { count: a.count, sum: finiteOrNull(a.sum), avg: finiteOrNull(a.sum / a.count), min: a.min, max: a.max };
 }

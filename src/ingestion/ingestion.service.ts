@@ -9,6 +9,7 @@ import { LiveAggregatesService } from '../dashboard/live/live-aggregates.service
 import { AgentRegistry } from '../heartbeat/agent-registry';
 import { DatabaseAvailability } from '../storage/database-availability';
 import { TimeSeriesStore } from '../storage/timeseries/time-series-store';
+import { WriteQueueFull } from '../storage/storage.errors';
 import type { Label } from '../common/labels/label';
 import { AdmitSeries, BatchValidator, ValidatedBatch } from './batch-validator';
 import { TelemetryBatchInput } from './dto/telemetry-batch.input';
@@ -136,11 +137,12 @@ export class IngestionService {
     return admission.ok ? { ok: true, seriesId: admission.entry.id } : admission;
   }
 
-  /** Storage failures become UNAVAILABLE: nothing was acknowledged, and a retry with the same batchId is safe. */
+  /** Storage failures become UNAVAILABLE: nothing was acknowledged, and a retry with the same batchId is safe. A full log says so itself, with its retry hint. */
   private async storage<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (error) {
+      if (error instanceof WriteQueueFull) throw error;
       this.logger.warn(`Storage write failed: ${(error as Error).message}`);
       throw new StorageUnavailable();
     }

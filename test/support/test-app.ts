@@ -47,6 +47,11 @@ export class TestApp {
       MONGODB_DB: `vitals_test_${randomBytes(4).toString('hex')}`,
       JWT_SECRET: TEST_SECRET,
       HEARTBEAT_SWEEP_INTERVAL_MS: '60000', // tests sweep explicitly, after moving the clock
+      // Every test token of a role shares one subject: rate limits are off unless a test sets them.
+      RATE_LIMIT_AGENT_PER_SECOND: '0',
+      RATE_LIMIT_VIEWER_PER_SECOND: '0',
+      RATE_LIMIT_OPERATOR_PER_SECOND: '0',
+      RATE_LIMIT_ADMIN_PER_SECOND: '0',
       ...env,
     });
     const events = new EventEmitter();

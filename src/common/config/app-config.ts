@@ -339,6 +339,77 @@ export class AppConfig {
   @Max(1_000_000)
   GRAPHQL_MAX_COST = 10_000;
 
+  /** Largest WebSocket message before connection_init is authenticated (after it: MAX_REQUEST_BYTES); a bigger one closes the socket with 1009. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(16 * 1024 * 1024)
+  WS_MAX_PAYLOAD_BEFORE_AUTH_BYTES = 64 * 1024;
+
+  /**
+   * Requests per second (and burst) per token subject, by role; per client IP for requests without a valid token.
+   * A token with several roles gets the most generous of them. 0 turns the limit off. Each instance counts its own.
+   */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  RATE_LIMIT_AGENT_PER_SECOND = 1000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_AGENT_BURST = 2000;
+
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  RATE_LIMIT_VIEWER_PER_SECOND = 100;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_VIEWER_BURST = 200;
+
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  RATE_LIMIT_OPERATOR_PER_SECOND = 100;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_OPERATOR_BURST = 200;
+
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  RATE_LIMIT_ADMIN_PER_SECOND = 1000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_ADMIN_BURST = 2000;
+
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  RATE_LIMIT_ANONYMOUS_PER_SECOND = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_ANONYMOUS_BURST = 50;
+
+  /**
+   * Bytes (estimated) each write-ahead log (samples, heartbeats) may hold queued or being written; a batch past it is
+   * answered UNAVAILABLE with retryAfterSeconds instead of queueing (one entry is always taken when the log is empty).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(16 * 1024 * 1024 * 1024)
+  WAL_MAX_PENDING_BYTES = 256 * 1024 * 1024;
+
   // Alert notifications (docs/alerting.md): the delivery queue, its retries, and SMTP for EMAIL channels.
 
   /** How often due notification groups are flushed and due deliveries sent. */

@@ -1,9 +1,8 @@
 import { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { GraphQLError } from 'graphql';
 import { AppConfig } from '../config/app-config';
-import { operationCost } from './operation-limits';
+import { costError, operationCost } from './operation-limits';
 
 /** Refuses operations whose estimated cost exceeds GRAPHQL_MAX_COST (list fields multiply by their page size). */
 @Plugin()
@@ -26,11 +25,7 @@ export class ComplexityPlugin implements ApolloServerPlugin {
           return Promise.resolve();
         }
         if (cost > maxCost) {
-          return Promise.reject(
-            new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; request fewer items or fields`, {
-              extensions: { code: 'BAD_USER_INPUT' },
-            }),
-          );
+          return Promise.reject(costError(cost, maxCost));
         }
         return Promise.resolve();
       },

@@ -1,39 +1,49 @@
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, NoSchemaIntrospectionCustomRule, specifiedRules, validate } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind } from 'graphql';
+import type { WebSocket } from 'ws';
 import { authenticateConnection, OpenSockets, requestFromConnection } from '../auth/connection-auth';
 import { TokenVerifier } from '../auth/token-verifier';
 import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
+import { RateLimits } from '../rate-limit/rate-limits';
+import { StrictDateTime } from './date-time.scalar';
 import { depthLimitRule } from './operation-limits';
 import { PointBudget } from './point-budget';
+import { allowFullPayload, subscriptionLimits } from './subscription-limits';
 
 /**
  * Apollo + graphql-ws options: in-memory code-first schema (schema.gql is
- * emitted by `npm run schema`), depth limit on every operation including
- * subscriptions and introspection, introspection only when GRAPHQL_INTROSPECTION
- * allows it (on both transports), token check on WebSocket connect (HTTP requests
+ * emitted by `npm run schema`), the same depth, cost and rate limits on every
+ * operation over HTTP and WebSocket (introspection included, and only when
+ * GRAPHQL_INTROSPECTION allows it), token check on WebSocket connect (HTTP requests
  * are refused without one by RequireTokenMiddleware), and errors that always carry
  * extensions.code.
  */
-export function graphqlOptions(config: AppConfig, verifier: TokenVerifier, sockets: OpenSockets, metrics: Metrics): ApolloDriverConfig {
-  const depthRule = depthLimitRule(config.GRAPHQL_MAX_DEPTH);
-  // Apollo adds NoSchemaIntrospectionCustomRule itself when `introspection` is off; graphql-ws needs it given.
-  const socketRules = [...specifiedRules, depthRule, ...(config.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+export function graphqlOptions(config: AppConfig, verifier: TokenVerifier, sockets: OpenSockets, metrics: Metrics, limits: RateLimits): ApolloDriverConfig {
+  const authenticate = authenticateConnection(verifier, sockets);
+  let schema: GraphQLSchema | undefined;
   return {
     autoSchemaFile: true,
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: StrictDateTime }] },
     sortSchema: true,
     path: '/graphql',
     playground: false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthRule],
+    validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH)],
+    // Kept for graphql-ws, whose onSubscribe hook hands the server the schema to execute against.
+    transformSchema: (built) => (schema = built),
     subscriptions: {
       'graphql-ws': {
         path: '/graphql',
-        onConnect: authenticateConnection(verifier, sockets),
+        onConnect: (ctx) => {
+          const accepted = authenticate(ctx);
+          if (accepted) allowFullPayload((ctx.extra as { socket?: WebSocket }).socket, config.MAX_REQUEST_BYTES);
+          return accepted;
+        },
         ...countSubscriptions(metrics),
-        // Nest's type omits graphql-ws's `validate`, but passes every option through to useServer.
-        ...{ validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, socketRules) },
+        // Nest's type omits graphql-ws's `onError`, but passes every option through to useServer.
+        ...subscriptionLimits(config, verifier, limits, () => schema!, withCode),
       },
     },
     context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown> }) => ({
@@ -93,6 +103,10 @@ export function withCode(formatted: GraphQLFormattedError, error?: unknown): Gra
   const code = formatted.extensions?.code;
   if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST') {
     return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', reason: code } };
+  }
+  // graphql-js stops coercing variables after 50 errors with one more error of its own, which Apollo codes as an internal error.
+  if (formatted.message.startsWith('Too many errors processing variables')) {
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
   }
   return formatted.extensions?.code ? formatted : { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
 }

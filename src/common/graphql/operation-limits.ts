@@ -3,7 +3,7 @@ import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphq
 
 /**
  * The bounds every operation is held to, in one place for each way in: Apollo (validation
- * rules and ComplexityPlugin), graphql-ws, and the read fast path in front of Apollo.
+ * rules and ComplexityPlugin), graphql-ws (subscription-limits), and the read fast path in front of Apollo.
  */
 
 /**
@@ -83,5 +83,13 @@ export function operationCost(
     query: document,
     variables,
     estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+  });
+}
+
+/** The refusal of an operation costlier than GRAPHQL_MAX_COST, the same over HTTP and WebSocket. */
+export function costError(cost: number, maxCost: number): GraphQLError {
+  return new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; request fewer items or fields`, {
+    // HTTP 400 as for other refused documents (Apollo answers 500 for a plugin's error otherwise; it keeps `http` out of the answer).
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
   });
 }

@@ -1,6 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { GraphQLISODateTime, GraphQLSchemaHost } from '@nestjs/graphql';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { StrictDateTime } from '../../common/graphql/date-time.scalar';
 import type { NextFunction, Request, Response } from 'express';
 import { getArgumentValues, getVariableValues, GraphQLSchema, specifiedRules } from 'graphql';
 import { LRUCache } from 'lru-cache';
@@ -154,7 +155,7 @@ export class QueryFastPathMiddleware implements NestMiddleware {
     if (this.prepared === undefined) {
       const schema = this.moduleRef.get(GraphQLSchemaHost, { strict: false }).schema;
       const dateTime = schema.getType('DateTime');
-      const writer = new SelectionWriter({ isoDateScalar: dateTime === GraphQLISODateTime ? GraphQLISODateTime : undefined });
+      const writer = new SelectionWriter({ isoDateScalar: dateTime === StrictDateTime ? StrictDateTime : undefined });
       const recognizer = new ReadQueryRecognizer(schema, [...specifiedRules, depthLimitRule(this.config.GRAPHQL_MAX_DEPTH)], writer);
       this.prepared = { schema, recognizer };
     }

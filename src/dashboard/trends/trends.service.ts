@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK } from '../../common/clock/clock';
 import { AppConfig } from '../../common/config/app-config';
 import { Metrics } from '../../common/metrics/metrics';
+import { finiteOrNull } from '../aggregate';
 import { PointBudget } from '../../common/graphql/point-budget';
 import { AgentLabelIndex } from '../../storage/timeseries/agent-label-index';
 import { SeriesCatalog, SeriesEntry } from '../../storage/timeseries/series-catalog';
@@ -138,7 +139,10 @@ export class TrendsService {
       series.map((s) => ({ agentId: s.entry.agentId, labels: s.entry.labels, columns: s.columns })),
       { by: args.by, limit: args.limit ?? 10, ascending: args.ascending ?? false, fn: args.function ?? undefined, stepMs: range.stepMs },
     );
-    return ranked.map(({ series: s, value }) => ({ agentId: s.agentId, labels: [...s.labels], value }));
+    // A rank value that overflowed the double range is answered as the largest double, keeping its place; one that is not a number is left out.
+    return ranked
+      .filter(({ value }) => !Number.isNaN(value))
+      .map(({ series: s, value }) => ({ agentId: s.agentId, labels: [...s.labels], value: Math.max(-Number.MAX_VALUE, Math.min(Number.MAX_VALUE, value)) }));
   }
 
   /**
@@ -239,8 +243,6 @@ export class TrendsService {
   }
 }
 
-const orNull = (x: number) => (Number.isNaN(x) ? null : x);
-
 /** The non-empty steps of one series; `value` is its function's result when one was asked for. */
 function seriesPoints(grid: StepGrid, c: StepColumns, value: Float64Array | undefined, quantiles: boolean): TrendPoint[] {
   const points: TrendPoint[] = [];
@@ -251,18 +253,18 @@ function seriesPoints(grid: StepGrid, c: StepColumns, value: Float64Array | unde
       buffer.clear();
       buffer.addRange(c.values, c.exact ? undefined : c.weights, c.offsets[i], c.offsets[i + 1]);
     }
-    const q = (p: number) => (quantiles ? buffer.quantile(p, c.min[i], c.max[i]) : null);
+    const q = (p: number) => (quantiles ? finiteOrNull(buffer.quantile(p, c.min[i], c.max[i])) : null);
     points.push({
       timestamp: new Date(stepStartAt(grid, i)),
       count: c.count[i],
-      sum: c.sum[i],
-      avg: c.sum[i] / c.count[i],
+      sum: finiteOrNull(c.sum[i]),
+      avg: finiteOrNull(c.sum[i] / c.count[i]),
       min: c.min[i],
       max: c.max[i],
       p50: q(0.5),
       p95: q(0.95),
       p99: q(0.99),
-      value: value === undefined ? null : orNull(value[i]),
+      value: value === undefined ? null : finiteOrNull(value[i]),
     });
   }
   return points;
@@ -283,14 +285,14 @@ function groupPoints(grid: StepGrid, g: GroupPoints): TrendPoint[] {
     points.push({
       timestamp: new Date(stepStartAt(grid, i)),
       count: g.count[i],
-      sum: orNull(g.sum[i]),
-      avg: orNull(g.avg[i]),
-      min: orNull(g.min[i]),
-      max: orNull(g.max[i]),
+      sum: finiteOrNull(g.sum[i]),
+      avg: finiteOrNull(g.avg[i]),
+      min: finiteOrNull(g.min[i]),
+      max: finiteOrNull(g.max[i]),
       p50: null,
       p95: null,
       p99: null,
-      value: orNull(g.value[i]),
+      value: finiteOrNull(g.value[i]),
     });
   }
   return points;

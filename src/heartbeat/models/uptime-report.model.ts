@@ -13,7 +13,11 @@ export class DowntimeIncident {
 export class SlaBudget {
   @Field(() => Float, { description: 'downtime the target allows in 30 days' }) budgetSeconds!: number;
   @Field(() => Float, { description: 'what is left after the downtime in the report; negative once breached' }) budgetRemainingSeconds!: number;
-  @Field(() => Float, { description: 'observed downtime fraction over the allowed fraction; 1 = exactly on budget' }) burnRate!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'observed downtime fraction over the allowed fraction; 1 = exactly on budget; null (infinite) when a 100% target meets downtime',
+  })
+  burnRate!: number | null;
   @Field(() => Float, { nullable: true, description: 'hours until the budget is spent at this rate; 0 if spent, null if nothing burns' })
   hoursToBreach?: number;
   @Field({ description: 'e.g. "at this rate the 30-day SLA is breached in 12.0 hours"' }) projection!: string;

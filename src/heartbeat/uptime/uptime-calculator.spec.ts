@@ -80,6 +80,11 @@ describe('computeSlaBudget', () => {
     expect(computeSlaBudget(report, 99.9)).toMatchObject({ slaMet: false, hoursToBreach: 0 });
   });
 
+  it('gives a null (infinite) burn rate when a 100% target meets downtime, which GraphQL Float could not carry', () => {
+    const report = computeUptime([at(0, HEALTHY), at(1000, DOWN), at(1001, HEALTHY)], 0, day * S, day * S);
+    expect(computeSlaBudget(report, 100)).toMatchObject({ slaMet: false, burnRate: null, hoursToBreach: 0, budgetSeconds: 0 });
+  });
+
   it('says nothing burns without downtime', () => {
     const budget = computeSlaBudget(computeUptime([at(0, HEALTHY)], 0, day * S, day * S), 99.99);
     expect(budget).toMatchObject({ burnRate: 0, hoursToBreach: undefined, projection: 'no downtime observed: the 30-day error budget is untouched' });

@@ -90,8 +90,8 @@ export interface SlaBudget {
   budgetSeconds: number;
   /** What is left of it after the downtime in the report (negative once breached). */
   budgetRemainingSeconds: number;
-  /** Observed downtime fraction over the fraction the target allows (1 = exactly on budget). */
-  burnRate: number;
+  /** Observed downtime fraction over the fraction the target allows (1 = exactly on budget); null when a 100% target meets downtime (an infinite rate, which GraphQL's Float cannot carry). */
+  burnRate: number | null;
   /** At the observed rate, hours until the 30-day budget is spent; 0 if spent, undefined if nothing burns. */
   hoursToBreach?: number;
   projection: string;
@@ -107,7 +107,7 @@ export function computeSlaBudget(uptime: Uptime, targetPercent: number): SlaBudg
   const rate = observed === 0 ? 0 : uptime.downtimeSeconds / observed;
   const budgetSeconds = allowedFraction * SLA_PERIOD_SECONDS;
   const budgetRemainingSeconds = budgetSeconds - uptime.downtimeSeconds;
-  const burnRate = allowedFraction === 0 ? (rate === 0 ? 0 : Infinity) : rate / allowedFraction;
+  const burnRate = allowedFraction === 0 ? (rate === 0 ? 0 : null) : rate / allowedFraction;
   const slaMet = uptime.availabilityPercent >= targetPercent;
   let hoursToBreach: number | undefined;
   let projection: string;
@@ -118,7 +118,7 @@ export function computeSlaBudget(uptime: Uptime, targetPercent: number): SlaBudg
     projection = 'no downtime observed: the 30-day error budget is untouched';
   } else {
     hoursToBreach = budgetRemainingSeconds / rate / 3600;
-    projection = `at this rate the 30-day SLA is breached in ${hoursToBreach.toFixed(1)} hours (burn rate ${burnRate.toFixed(2)}x)`;
+    projection = `at this rate the 30-day SLA is breached in ${hoursToBreach.toFixed(1)} hours (burn rate ${burnRate!.toFixed(2)}x)`;
   }
   return { slaMet, budgetSeconds, budgetRemainingSeconds, burnRate, hoursToBreach, projection };
 }

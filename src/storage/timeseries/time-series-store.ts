@@ -18,7 +18,8 @@ import { Admission, SeriesCatalog } from './series-catalog';
 import type { Label } from '../../common/labels/label';
 import { periodStart, TIERS } from './tiers';
 import { LedgerResult } from './ingest-records';
-import { decodeWalGroup, encodeWalGroup, WalEntry } from './wal-record';
+import { decodeWalGroup, encodeWalGroup, splitWalEntry, WalEntry, walEntryBytes } from './wal-record';
+import { encodeInPieces, MAX_DOCUMENT_BYTES } from '../wal/document-size';
 
 interface Generation {
   number: number;
@@ -145,19 +146,27 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
       number,
       head: new Head(number, this.catalog),
       sequence: 0,
-      wal: new GroupCommit<WalEntry>((entries) => this.writeLog(generation, entries)),
+      wal: new GroupCommit<WalEntry>((entries) => this.writeLog(generation, entries), {
+        log: 'sample',
+        maxBytes: this.config.WAL_MAX_PENDING_BYTES,
+        size: walEntryBytes,
+      }),
     };
     this.generations.push(generation);
     return generation;
   }
 
+  /** One group as one log document, or as consecutive ones when it would be over the document size limit. */
   private async writeLog(generation: Generation, entries: WalEntry[]): Promise<void> {
-    const group = encodeWalGroup(entries);
+    const blobs = encodeInPieces(entries, encodeWalGroup, MAX_DOCUMENT_BYTES, splitWalEntry).map((piece) => piece.blob);
     this.metrics.walGroupEntries.observe({ log: 'samples' }, entries.length);
-    this.metrics.walGroupBytes.observe({ log: 'samples' }, group.length);
-    await this.metrics.timed(this.metrics.walWriteDuration, { log: 'samples' }, () =>
-      this.repository.appendWal(generation.number, generation.sequence++, group),
+    this.metrics.walGroupBytes.observe(
+      { log: 'samples' },
+      blobs.reduce((bytes, blob) => bytes + blob.length, 0),
     );
+    const first = generation.sequence;
+    generation.sequence += blobs.length;
+    await this.metrics.timed(this.metrics.walWriteDuration, { log: 'samples' }, () => this.repository.appendWal(generation.number, first, blobs));
     this.apply(generation.head, entries, this.clock.now());
     if (generation.head.bytes > this.config.HEAD_MAX_MB * 1024 * 1024) void this.checkpoint().catch(() => undefined);
   }

@@ -1,6 +1,7 @@
 import { seededRandom } from '../../../test/support/seeded-random';
 import { LedgerResult, SeriesSamples } from './ingest-records';
-import { decodeWalGroup, encodeWalGroup, sortedByTime, WalEntry } from './wal-record';
+import { encodeInPieces } from '../wal/document-size';
+import { decodeWalGroup, encodeWalGroup, sortedByTime, splitWalEntry, WalEntry } from './wal-record';
 
 const T0 = 1_718_000_000_000;
 
@@ -172,5 +173,35 @@ describe('sortedByTime', () => {
     const sorted = sortedByTime([3, 1, 2, 1, 3], [10, 20, 30, 40, 50]);
     expect(Array.from(sorted.timestamps)).toEqual([1, 1, 2, 3, 3]);
     expect(Array.from(sorted.values)).toEqual([20, 40, 30, 10, 50]);
+  });
+});
+
+describe('splitWalEntry', () => {
+  it('splits a group over the document limit into pieces that replay as the group, the batch result last', () => {
+    const labels = Array.from({ length: 32 }, (_, i) => ({ name: `label_${i}`, value: '€'.repeat(256) }));
+    const entries: WalEntry[] = [
+      {
+        environment: 'prod',
+        batchId: 'b1',
+        result: result(40),
+        series: Array.from({ length: 40 }, (_, i) => samples(`agent-${i}`, 'cpu', [T0, T0 + 1_000], [i, i + 1], labels)),
+      },
+      { environment: 'prod', series: [samples('solo', 'cpu', [T0, T0 + 1, T0 + 2, T0 + 3], [1, 2, 3, 4])] },
+    ];
+    const pieces = encodeInPieces(entries, encodeWalGroup, 64 * 1024, splitWalEntry);
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(pieces.every((p) => p.blob.length <= 64 * 1024)).toBe(true);
+    const replayed = pieces.flatMap((p) => decodeWalGroup(p.blob));
+    expect(replayed.filter((e) => e.batchId !== undefined)).toEqual([expect.objectContaining({ batchId: 'b1', result: result(40) })]);
+    expect(replayed.findIndex((e) => e.batchId === 'b1')).toBe(replayed.filter((e) => e.series[0]?.agentId.startsWith('agent-')).length - 1);
+    expect(plain(replayed).flatMap((e) => e.series)).toEqual(plain(entries).flatMap((e) => e.series));
+  });
+
+  it('splits a lone series by its samples, and cannot split one sample', () => {
+    const entry: WalEntry = { environment: 'prod', batchId: 'b', result: result(4), series: [samples('a', 'cpu', [T0, T0 + 1, T0 + 2, T0 + 3], [1, 2, 3, 4])] };
+    const [first, second] = splitWalEntry(entry)!;
+    expect([first.batchId, second.batchId]).toEqual([undefined, 'b']);
+    expect([...Array.from(first.series[0].values), ...Array.from(second.series[0].values)]).toEqual([1, 2, 3, 4]);
+    expect(splitWalEntry({ environment: 'prod', series: [samples('a', 'cpu', [T0], [1])] })).toBeUndefined();
   });
 });

@@ -49,6 +49,44 @@ export function decodeWalGroup(bytes: Uint8Array): WalEntry[] {
   }));
 }
 
+/**
+ * An entry too big for one log document as two, in order: its series halved (a lone series, its
+ * samples), the batch id and result on the second, which a replay applies last. Undefined for
+ * one sample, which cannot be split.
+ */
+export function splitWalEntry(entry: WalEntry): [WalEntry, WalEntry] | undefined {
+  const { batchId, result, ...rest } = entry;
+  if (entry.series.length > 1) {
+    const half = entry.series.length >> 1;
+    return [
+      { ...rest, series: entry.series.slice(0, half) },
+      { ...entry, series: entry.series.slice(half) },
+    ];
+  }
+  const series = entry.series[0];
+  if (series === undefined || series.timestamps.length < 2) return undefined;
+  const half = series.timestamps.length >> 1;
+  const slice = (from: number, to?: number) => ({
+    ...series,
+    timestamps: Array.prototype.slice.call(series.timestamps, from, to) as number[],
+    values: Array.prototype.slice.call(series.values, from, to) as number[],
+  });
+  return [
+    { ...rest, series: [slice(0, half)] },
+    { ...rest, batchId, result, series: [slice(half)] },
+  ];
+}
+
+/** An upper estimate of an entry's bytes in memory and in the log (16 bytes a sample, the labels, the errors), for the log's pending bound. */
+export function walEntryBytes(entry: WalEntry): number {
+  let bytes = 256 + (entry.result?.errors.length ?? 0) * 256;
+  for (const s of entry.series) {
+    bytes += 64 + s.agentId.length + s.metric.length + s.timestamps.length * 16;
+    for (const label of s.labels) bytes += 8 + label.name.length + label.value.length;
+  }
+  return bytes;
+}
+
 /** The samples ordered by time (stable); the input itself when it already is. */
 export function sortedByTime(timestamps: ArrayLike<number>, values: ArrayLike<number>): { timestamps: ArrayLike<number>; values: ArrayLike<number> } {
   let sorted = true;

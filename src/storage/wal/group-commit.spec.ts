@@ -27,6 +27,21 @@ describe('GroupCommit', () => {
     await expect(log.append(3)).resolves.toBeUndefined();
   });
 
+  it('refuses entries past its bound of pending bytes with UNAVAILABLE, and takes them again once written', async () => {
+    let release: () => void = () => {};
+    const log = new GroupCommit<number>(() => new Promise<void>((r) => (release = r)), { log: 'test', maxBytes: 100, size: (n) => n });
+    const big = log.append(150); // taken however big: nothing else is pending
+    await expect(log.append(1)).rejects.toMatchObject({ code: 'UNAVAILABLE', extensions: { retryAfterSeconds: 1 } });
+    await new Promise((r) => setImmediate(r));
+    release();
+    await big;
+    const within = [log.append(60), log.append(40)];
+    await expect(log.append(1)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await new Promise((r) => setImmediate(r));
+    release();
+    await Promise.all(within);
+  });
+
   describe('idle', () => {
     /** Lets pending callbacks, microtasks and setImmediate turns run. */
     const settle = async () => {

@@ -1,21 +1,41 @@
 import type { Connection } from 'mongoose';
+import { WriteQueueFull } from '../storage.errors';
+
+/** What bounds a log: its name (for the error), the bytes it may hold queued or being written, and an entry's estimated size. */
+export interface PendingBound<T> {
+  log: string;
+  maxBytes: number;
+  size: (entry: T) => number;
+}
 
 /**
  * Group commit: entries appended while a write is in flight are written
  * together by the next one, so concurrent requests share one database write
  * and each caller is answered once its own entry is durable. At most one write
- * is in flight at a time.
+ * is in flight at a time. With a bound, entries past its bytes (queued or being written) are
+ * refused with WriteQueueFull instead of queueing without end; one entry is always taken when
+ * none is pending, however big.
  */
 export class GroupCommit<T> {
-  private pending: { entry: T; done: () => void; failed: (error: unknown) => void }[] = [];
+  private pending: { entry: T; bytes: number; done: () => void; failed: (error: unknown) => void }[] = [];
   private writing = false;
   private idleWaiters: (() => void)[] = [];
+  /** Estimated bytes of the entries queued or being written. */
+  private pendingBytes = 0;
 
-  constructor(private readonly write: (entries: T[]) => Promise<void>) {}
+  constructor(
+    private readonly write: (entries: T[]) => Promise<void>,
+    private readonly bound?: PendingBound<T>,
+  ) {}
 
   append(entry: T): Promise<void> {
+    const bytes = this.bound?.size(entry) ?? 0;
+    if (this.bound !== undefined && this.pendingBytes > 0 && this.pendingBytes + bytes > this.bound.maxBytes) {
+      return Promise.reject(new WriteQueueFull(this.bound.log, this.bound.maxBytes));
+    }
+    this.pendingBytes += bytes;
     return new Promise((done, failed) => {
-      this.pending.push({ entry, done, failed });
+      this.pending.push({ entry, bytes, done, failed });
       if (!this.writing) void this.flush();
     });
   }
@@ -38,6 +58,8 @@ export class GroupCommit<T> {
         group.forEach((p) => p.done());
       } catch (error) {
         group.forEach((p) => p.failed(error));
+      } finally {
+        for (const p of group) this.pendingBytes -= p.bytes;
       }
     }
     this.writing = false;
