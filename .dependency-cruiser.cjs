@@ -5,7 +5,7 @@ const DOMAINS = 'ingestion|heartbeat|health|dashboard|audit|alerting';
 const PURE = [
   '^src/common/(clock|errors|labels|time|hash|pagination)/',
   '^src/storage/(chunks|rollups)/',
-  '^src/storage/timeseries/(part-codec|part-id|blob-framing|wal-record|series-head|ingest-records|series-catalog|agent-label-index|tiers|part-catalog)\\.ts$',
+  '^src/storage/timeseries/(part-codec|part-id|blob-framing|wal-record|series-head|ingest-records|series-catalog|agent-label-index|tiers|part-catalog|raw-minutes|sample-columns)\\.ts$',
   '^src/ingestion/(batch-validator|field-rules|ingest-limits|row-sample-grouping)\\.ts$',
   '\\.errors\\.ts$',
   '^src/heartbeat/(detector|uptime)/',
