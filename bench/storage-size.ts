@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
+import { BSON, MongoClient } from 'mongodb';
 import { Principal } from '../src/common/auth/principal';
 import { ManualClock } from '../src/common/clock/clock';
 import { loadConfig } from '../src/common/config/app-config';
@@ -36,6 +36,8 @@ import { BENCH_SECRET, ServerProcess } from './support/server-process';
  *   DAY_CHECKPOINT_SECONDS (default 300: at the service's 30 s a simulated day takes too long
  *   here, and fewer checkpoints make fewer, larger parts before compaction), a retention sweep
  *   every simulated hour; then two more checkpoint intervals.
+ * MongoDB is not measured (none here): bsonEstimateForMongoDB is every document's BSON size (binary
+ * fields as bytes, no base64), before WiredTiger's compression and its page and index overhead.
  * The one-document-per-sample baseline: BASELINE_DOCS samples as documents {environment,
  * metric, agentId, timestamp, value} with a compound index, in a database of their own.
  */
@@ -134,10 +136,33 @@ function sqliteFootprint(file: string, samples: number) {
   };
 }
 
+/**
+ * What MongoDB would store before WiredTiger's compression and its own page and index overhead:
+ * the BSON size of every document (binary fields as bytes, not base64), per collection.
+ */
+async function bsonFootprint(uri: string, dbName: string, samples: number) {
+  const client = await MongoClient.connect(uri);
+  try {
+    const db = client.db(dbName);
+    const out: Record<string, number> = {};
+    let total = 0;
+    for (const { name } of await db.listCollections().toArray()) {
+      let bytes = 0;
+      for await (const doc of db.collection(name).find({})) bytes += BSON.calculateObjectSize(doc);
+      out[name] = Math.round((bytes / samples) * 1000) / 1000;
+      total += bytes;
+    }
+    return { bytesPerSample: out, allInBytesPerSample: Math.round((total / samples) * 1000) / 1000 };
+  } finally {
+    await client.close();
+  }
+}
+
 async function hourScenario(dataDir: string) {
   const database = await startEmbeddedFerretDb(dataDir);
   const fleet = new Fleet();
   let samples = 0;
+  let bson: Awaited<ReturnType<typeof bsonFootprint>> | undefined;
   try {
     const server = await ServerProcess.start({ MONGODB_URI: database.uri, MONGODB_DB: 'hour', CHECKPOINT_INTERVAL_SECONDS: String(CHECKPOINT_SECONDS) });
     const token = server.token(['agent']);
@@ -160,10 +185,11 @@ async function hourScenario(dataDir: string) {
     } finally {
       await server.stop();
     }
+    bson = await bsonFootprint(database.uri, 'hour', samples);
   } finally {
     await database.stop();
   }
-  return { samples, ...sqliteFootprint(join(dataDir, 'ferretdb', 'hour.sqlite'), samples) };
+  return { samples, ...sqliteFootprint(join(dataDir, 'ferretdb', 'hour.sqlite'), samples), bsonEstimateForMongoDB: bson };
 }
 
 async function dayScenario(dataDir: string) {
@@ -182,6 +208,7 @@ async function dayScenario(dataDir: string) {
   });
   const principal = new Principal({ sub: 'bench', roles: ['agent'], environments: ['*'] });
   let samples = 0;
+  let bson: Awaited<ReturnType<typeof bsonFootprint>> | undefined;
   try {
     const { app } = await listenInProcess(config, clock, ['error', 'warn']);
     try {
@@ -204,6 +231,7 @@ async function dayScenario(dataDir: string) {
     } finally {
       await app.close();
     }
+    bson = await bsonFootprint(database.uri, 'day', samples);
   } finally {
     await database.stop();
   }
@@ -211,6 +239,7 @@ async function dayScenario(dataDir: string) {
     samples,
     simulated: `${DAY_HOURS} h of ${DAY_AGENTS * METRICS.length} series on a ManualClock, a checkpoint every ${DAY_CHECKPOINT_SECONDS} s`,
     ...sqliteFootprint(join(dataDir, 'ferretdb', 'day.sqlite'), samples),
+    bsonEstimateForMongoDB: bson,
   };
 }
 

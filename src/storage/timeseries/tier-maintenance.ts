@@ -123,20 +123,28 @@ export class TierMaintenance implements OnModuleInit {
     const fresh = manifest.parts.filter((p) => !p.rolledUp);
     const base = { environment: manifest.environment, metric: manifest.metric };
 
+    const rolled = { ...manifest, parts: manifest.parts.map((p) => ({ ...p, rolledUp: true })) };
     if (tier.next !== undefined && fresh.length > 0) {
       const next = TIERS[tier.next];
       const delta = await this.readSeries(fresh);
       const series = [...delta.entries()].map(([seriesId, buckets]) => ({ seriesId, buckets: rebucket(buckets, next.bucketMs) }));
       const period = periodStart(manifest.periodStart, next);
       const id = partId(next.name, base.environment, base.metric, period, { rollupOf: fresh.map((p) => p.id) });
-      await this.parts.write([{ ...base, ...span(series), id, generation: -1, tier: next, periodStart: period, series: series.map(toPartSeries) }]);
+      const entry = await this.parts.writeDetached({
+        ...base,
+        ...span(series),
+        id,
+        generation: -1,
+        tier: next,
+        periodStart: period,
+        series: series.map(toPartSeries),
+      });
+      // Both manifests at once: a read in between would find the buckets in both tiers and count them twice.
+      await this.parts.saveManifests([this.parts.catalog.withParts(next, base.environment, base.metric, period, [entry]), rolled]);
+    } else if (fresh.length > 0) {
+      await this.parts.saveManifests([rolled]);
     }
-
-    if (manifest.parts.length === 1) {
-      await this.parts.saveManifests([{ ...manifest, parts: [{ ...manifest.parts[0], rolledUp: true }] }]);
-      return;
-    }
-    await this.compact(tier, manifest, manifest.parts, true);
+    if (rolled.parts.length > 1) await this.compact(tier, rolled, rolled.parts, true);
   }
 
   /** Replaces `parts` of the manifest by one part holding all their series, marked `rolledUp`. */
@@ -146,7 +154,12 @@ export class TierMaintenance implements OnModuleInit {
     let written: PartEntry;
     if (tier.name === 'raw') {
       const chunks = await this.readChunks(parts);
-      const series = [...chunks.entries()].map(([seriesId, list]) => ({ seriesId, payload: rechunk(list) }));
+      const series: PartSeries[] = [];
+      for (const [seriesId, list] of chunks) {
+        series.push({ seriesId, payload: rechunk(list) });
+        // Re-encoding a big period takes a while: let requests in between.
+        if (series.length % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
       const samples = parts.reduce((n, p) => n + p.samples, 0);
       written = await this.parts.writeDetached({
         ...common,
