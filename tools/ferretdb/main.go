@@ -44,11 +44,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listenAddr},
 		Logger:    logger,
 		Handler:   "sqlite",
-		// FerretDB defaults to auto_vacuum(none): the pages of a dropped collection (every
-		// checkpoint drops a log generation) and of deleted documents stayed in the file for good.
-		// With full auto-vacuum SQLite returns free pages to the file system at each commit. It
-		// takes effect on new database files only (an existing one needs a VACUUM).
-		SQLiteURL: "file:" + *dataDir + "/?_pragma=auto_vacuum(full)",
+		SQLiteURL: "file:" + *dataDir + "/",
 	})
 	if err != nil {
 		fail(err)
