@@ -235,6 +235,21 @@ describe('PartCatalog', () => {
       expect(ids(catalog.partsFor(TIERS['1m'], 'prod', 'cpu', D + 20 * MINUTE, D + 30 * MINUTE, NONE))).toEqual(['last-bucket-at-from']);
     });
 
+    it('reads raw parts as the 1m tier until the period has a 1m manifest (written when raw expires)', () => {
+      const catalog = new PartCatalog();
+      catalog.set(manifest('raw', D, [part('raw-a', { from: D + 10_000, to: D + 30 * MINUTE, rolledUp: true })]));
+      catalog.set(manifest('raw', D + HOUR, [part('raw-b', { from: D + HOUR + 5_000, to: D + HOUR + 50 * MINUTE })]));
+      catalog.set(manifest('1h', D, [part('hour', { from: D, to: D })]));
+      expect(ids(catalog.partsFor(TIERS['1m'], 'prod', 'cpu', D, D + 2 * HOUR, NONE))).toEqual(['raw-a', 'raw-b']);
+      // 1h reads: its own parts plus what raw has not rolled up yet.
+      expect(ids(catalog.partsFor(TIERS['1h'], 'prod', 'cpu', D, D + 2 * HOUR, NONE))).toEqual(['hour', 'raw-b']);
+      // A sample at 12:00:05 is in the bucket of 12:00, which a range from 12:00 to 12:00:01 holds.
+      expect(ids(catalog.partsFor(TIERS['1m'], 'prod', 'cpu', D + HOUR, D + HOUR + 1, NONE))).toEqual(['raw-b']);
+      catalog.set(manifest('1m', D, [part('minutes-a', { from: D, to: D + 30 * MINUTE, rolledUp: true })]));
+      expect(ids(catalog.partsFor(TIERS['1m'], 'prod', 'cpu', D, D + 2 * HOUR, NONE))).toEqual(['minutes-a', 'raw-b']);
+      expect(ids(catalog.partsFor(TIERS.raw, 'prod', 'cpu', D, D + 2 * HOUR, NONE))).toEqual(['raw-a', 'raw-b']);
+    });
+
     it('returns exactly the parts a brute-force filter picks, for random catalogs and ranges', () => {
       const random = seededRandom(2024);
       const tierNames: TierName[] = ['raw', '1m', '1h', '1d'];
@@ -259,6 +274,16 @@ describe('PartCatalog', () => {
             listed.push(...parts.map((p) => ({ tier: tierName, part: p })));
           }
         }
+        // Raw parts stand in for the 1m tier in periods without a 1m manifest.
+        const minutePeriods = new Set(
+          catalog
+            .all()
+            .filter((m) => m.tier === '1m')
+            .map((m) => m.periodStart),
+        );
+        const sources: { tier: TierName; as: TierName; part: PartEntry }[] = listed.map(({ tier: t, part: p }) =>
+          t === 'raw' && !minutePeriods.has(periodStart(p.from, TIERS.raw)) ? { tier: t, as: '1m', part: p } : { tier: t, as: t, part: p },
+        );
         const inMemory = new Set([Math.floor(random() * 4)]);
         for (let q = 0; q < 10; q++) {
           const from = D + Math.floor(random() * 70 * DAY);
@@ -267,20 +292,22 @@ describe('PartCatalog', () => {
             const tier = TIERS[tierName];
             const tiersRead: TierName[] = tierName === 'raw' ? ['raw'] : (['1m', '1h', '1d'] as TierName[]).slice(0, ['1m', '1h', '1d'].indexOf(tierName) + 1);
             // A part is needed when a sample or bucket start of it may lie in [from, to).
-            const expected = listed
-              .filter(
-                ({ tier: t, part: p }) =>
-                  tiersRead.includes(t) && (t === tierName || !p.rolledUp) && !inMemory.has(p.generation) && p.from < to && p.to >= from,
-              )
+            const expected = sources
+              .filter(({ tier: t, as, part: p }) => {
+                const read = tierName === 'raw' ? t === 'raw' : tiersRead.includes(as) && (as === tierName || !p.rolledUp);
+                const first = as === t ? p.from : Math.floor(p.from / MINUTE) * MINUTE;
+                return read && !inMemory.has(p.generation) && first < to && p.to >= from;
+              })
               .map(({ part: p }) => p.id);
             const got = ids(catalog.partsFor(tier, 'prod', 'cpu', from, to, inMemory));
             // Every needed part is read; anything more may only be a part that ends within one bucket before from.
             expect(got).toEqual(expect.arrayContaining(expected));
             const extra = got.filter((id) => !expected.includes(id));
             for (const id of extra) {
-              const { tier: t, part: p } = listed.find((l) => l.part.id === id)!;
-              expect(p.to).toBeGreaterThanOrEqual(from - TIERS[t].bucketMs);
-              expect(p.to).toBeLessThan(from);
+              const source = sources.find((l) => l.part.id === id)!;
+              const readAs: TierName = tierName === 'raw' ? 'raw' : source.as;
+              expect(source.part.to).toBeGreaterThanOrEqual(from - TIERS[readAs].bucketMs);
+              expect(source.part.to).toBeLessThan(from);
             }
             expect(new Set(got).size).toBe(got.length);
           }

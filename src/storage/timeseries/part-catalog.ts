@@ -1,3 +1,4 @@
+import { bucketStart } from '../../common/time/bucket-start';
 import { manifestId } from './part-id';
 import { periodStart, ROLLUP_TIERS, Tier, TierName, TIERS } from './tiers';
 
@@ -69,20 +70,29 @@ export class PartCatalog {
 
   /**
    * The parts that together hold every sample of [from, to) once at `tier`: the tier's own
-   * parts, plus the parts of finer rollup tiers not yet rolled up into a coarser one.
-   * Parts written by the generations in `inMemory` are skipped: those heads are read instead.
+   * parts, plus the parts of finer rollup tiers not yet rolled up into a coarser one. While a
+   * period's raw parts are kept, its 1-minute buckets are not stored but computed from them, so
+   * raw parts stand in for the 1m tier of every period without a 1m manifest (one is written when
+   * raw expires, before the raw parts are deleted). Parts written by the generations in
+   * `inMemory` are skipped: those heads are read instead.
    */
   partsFor(tier: Tier, environment: string, metric: string, from: number, to: number, inMemory: ReadonlySet<number>): PartEntry[] {
-    const tiers = tier.name === 'raw' ? [TIERS.raw] : ROLLUP_TIERS.slice(0, ROLLUP_TIERS.indexOf(tier) + 1);
+    if (tier.name === 'raw') return this.partsOf(TIERS.raw, environment, metric, from, to, inMemory, true);
     const out: PartEntry[] = [];
-    for (const t of tiers) {
-      const ownTier = t === tier;
-      for (let start = periodStart(from, t); start < to; start += t.periodMs) {
-        for (const part of this.manifests.get(manifestId(t.name, environment, metric, start))?.parts ?? []) {
-          if (!ownTier && part.rolledUp) continue;
-          if (inMemory.has(part.generation) || part.to < from - t.bucketMs || part.from >= to) continue;
-          out.push(part);
-        }
+    for (const t of ROLLUP_TIERS.slice(0, ROLLUP_TIERS.indexOf(tier) + 1)) out.push(...this.partsOf(t, environment, metric, from, to, inMemory, t === tier));
+    return out;
+  }
+
+  private partsOf(t: Tier, environment: string, metric: string, from: number, to: number, inMemory: ReadonlySet<number>, ownTier: boolean): PartEntry[] {
+    const out: PartEntry[] = [];
+    for (let start = periodStart(from, t); start < to; start += t.periodMs) {
+      let manifest = this.manifests.get(manifestId(t.name, environment, metric, start));
+      // Raw and 1m periods are the same hour: raw buckets are a minute wide there.
+      if (manifest === undefined && t.name === '1m') manifest = this.manifests.get(manifestId('raw', environment, metric, start));
+      for (const part of manifest?.parts ?? []) {
+        if (!ownTier && part.rolledUp) continue;
+        if (inMemory.has(part.generation) || part.to < from - t.bucketMs || bucketStart(part.from, Math.max(1, t.bucketMs)) >= to) continue;
+        out.push(part);
       }
     }
     return out;

@@ -60,8 +60,9 @@ export interface NewPart {
 export class PartStore {
   readonly catalog = new PartCatalog();
   private readonly pages: LRUCache<string, Buffer>;
-  /** By page id: which decoder made it (a tier has one), and the page's series decoded. */
-  private readonly decoded: LRUCache<string, { decoder: string; series: ReadonlyMap<number, unknown> }>;
+  /** By decoder name and page id (a raw page is read as samples and as minute buckets): the page's series decoded. */
+  private readonly decoded: LRUCache<string, ReadonlyMap<number, unknown>>;
+  private readonly decoderNames = new Set<string>();
 
   constructor(
     config: AppConfig,
@@ -114,7 +115,7 @@ export class PartStore {
     await this.repository.deleteParts(ids);
     for (const id of ids) {
       this.pages.delete(id);
-      this.decoded.delete(id);
+      for (const name of this.decoderNames) this.decoded.delete(`${name}|${id}`);
     }
   }
 
@@ -129,8 +130,9 @@ export class PartStore {
   }
 
   private async decodedPage<T>(id: string, decoder: PartDecoder<T>): Promise<ReadonlyMap<number, T>> {
-    const cached = this.decoded.get(id);
-    if (cached?.decoder === decoder.name) return cached.series as ReadonlyMap<number, T>;
+    const key = `${decoder.name}|${id}`;
+    const cached = this.decoded.get(key);
+    if (cached !== undefined) return cached as ReadonlyMap<number, T>;
     const blob = await this.repository.findPart(id);
     const page = new Map<number, T>();
     let bytes = 0;
@@ -139,7 +141,8 @@ export class PartStore {
       page.set(s.seriesId, value);
       bytes += decoder.bytes(value);
     }
-    this.decoded.set(id, { decoder: decoder.name, series: page }, { size: Math.max(1, bytes) });
+    this.decoderNames.add(decoder.name);
+    this.decoded.set(key, page, { size: Math.max(1, bytes) });
     return page;
   }
 

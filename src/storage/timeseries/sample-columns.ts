@@ -1,6 +1,7 @@
-import { ChunkIterator } from '../chunks/gorilla-chunk';
+import { ChunkAppender, ChunkIterator } from '../chunks/gorilla-chunk';
 import { lowerBound } from '../rollups/bucket-columns';
-import { decodeChunkList } from './part-codec';
+import { decodeChunkList, encodeChunkList } from './part-codec';
+import { CHUNK_MAX_BYTES, CHUNK_MAX_SAMPLES } from './series-head';
 import { sortedByTime } from './wal-record';
 
 /** Raw samples of one series as two columns, ordered by time. */
@@ -11,10 +12,33 @@ export interface SampleColumns {
 
 /** A raw part's payload for one series (a chunk list) as columns, ordered by time (chunks may overlap after out-of-order samples). */
 export function decodeSampleColumns(payload: Uint8Array): SampleColumns {
+  return samplesOfChunks(decodeChunkList(payload));
+}
+
+/**
+ * Chunks of one series (e.g. of every part a compaction joins) as one chunk list of as few chunks
+ * as the head would cut, the samples in time order (stable): a checkpoint every 30 s leaves chunks
+ * of 3 samples at 10 s, each paying for its first timestamp and value in full.
+ */
+export function rechunk(chunks: readonly Uint8Array[]): Uint8Array {
+  const { times, values } = samplesOfChunks(chunks);
+  const out: Uint8Array[] = [];
+  let open = new ChunkAppender({ maxSamples: CHUNK_MAX_SAMPLES, maxBytes: CHUNK_MAX_BYTES });
+  for (let i = 0; i < times.length; i++) {
+    if (open.append(times[i], values[i])) continue;
+    out.push(open.bytes());
+    open = new ChunkAppender({ maxSamples: CHUNK_MAX_SAMPLES, maxBytes: CHUNK_MAX_BYTES });
+    open.append(times[i], values[i]);
+  }
+  if (open.count > 0) out.push(open.bytes());
+  return encodeChunkList(out);
+}
+
+function samplesOfChunks(chunks: readonly Uint8Array[]): SampleColumns {
   const times: number[] = [];
   const values: number[] = [];
   const it = new ChunkIterator();
-  for (const chunk of decodeChunkList(payload)) {
+  for (const chunk of chunks) {
     it.reset(chunk);
     while (it.next()) {
       times.push(it.t);

@@ -5,8 +5,8 @@ import { periodStart, TIERS } from './tiers';
 
 const RAW = TIERS.raw;
 /** Larger than Prometheus' 120: a chunk is cut at every checkpoint anyway, and longer ones spread the first sample's cost. */
-const CHUNK_MAX_SAMPLES = 480;
-const CHUNK_MAX_BYTES = 2048;
+export const CHUNK_MAX_SAMPLES = 480;
+export const CHUNK_MAX_BYTES = 2048;
 
 /**
  * The not-yet-checkpointed samples of one series: Gorilla chunks, each within one raw

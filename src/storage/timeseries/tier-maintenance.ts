@@ -6,9 +6,11 @@ import { bucketStart } from '../../common/time/bucket-start';
 import { RollupBucket } from '../rollups/rollup-bucket';
 import { decodeBuckets, encodeBuckets, mergeBucketLists } from '../rollups/rollup-codec';
 import { JobLock } from './job-lock';
-import { decodeChunkList, encodeChunkList, PartSeries } from './part-codec';
+import { decodeChunkList, PartSeries } from './part-codec';
+import { rechunk } from './sample-columns';
 import { Manifest, PartEntry } from './part-catalog';
-import { partId } from './part-id';
+import { partId, tierOfId } from './part-id';
+import { minuteBucketsOf } from './raw-minutes';
 import { PartStore } from './part-store';
 import { periodStart, Retention, ROLLUP_TIERS, Tier, TIERS } from './tiers';
 
@@ -19,11 +21,13 @@ const DAY = 24 * HOUR;
 
 /**
  * Background work on stored parts, one job at a time with checkpoints:
- * - rollup: once a period of a rollup tier is closed (plus the grace for late samples), its
- *   parts are compacted into one, and what was not yet rolled up is added to the next tier
- *   as a new part. Late samples after that land in a new part of the same period and are
- *   rolled up by the next pass, so every bucket ends up complete;
- * - retention: manifests (and their parts) past their tier's retention are deleted.
+ * - rollup: once a period of a tier is closed (plus the grace for late samples), its parts are
+ *   compacted into one, and what was not yet rolled up is added to the next tier as a new part
+ *   (raw into 1h, through its 1-minute buckets). Late samples after that land in a new part of
+ *   the same period and are rolled up by the next pass, so every bucket ends up complete;
+ * - retention: manifests (and their parts) past their tier's retention are deleted; a raw
+ *   period's 1-minute buckets are stored as 1m parts first (one per raw part, rolled up as it
+ *   was), since reads computed them from raw until then.
  */
 @Injectable()
 export class TierMaintenance implements OnModuleInit {
@@ -57,7 +61,7 @@ export class TierMaintenance implements OnModuleInit {
     return this.jobs.run(async () => {
       const now = this.clock.now();
       let periods = 0;
-      for (const tier of ROLLUP_TIERS) {
+      for (const tier of [TIERS.raw, ...ROLLUP_TIERS]) {
         const closedBefore = now - this.config.ROLLUP_GRACE_SECONDS * 1000 - tier.periodMs;
         for (const manifest of this.parts.catalog.all()) {
           if (manifest.tier !== tier.name || manifest.periodStart > closedBefore) continue;
@@ -93,6 +97,7 @@ export class TierMaintenance implements OnModuleInit {
       for (const manifest of this.parts.catalog.all()) {
         const tier = TIERS[manifest.tier];
         if (manifest.periodStart + tier.periodMs > now - this.retention[tier.name]) continue;
+        if (tier.name === 'raw' && manifest.periodStart + tier.periodMs > now - this.retention['1m']) await this.storeMinutes(manifest);
         await this.parts.deleteManifest(manifest);
         deleted[tier.name]++;
       }
@@ -100,24 +105,46 @@ export class TierMaintenance implements OnModuleInit {
     });
   }
 
+  /** Lists in the 1m tier the minute buckets of every raw part of `manifest`, as reads computed them. */
+  private async storeMinutes(raw: Manifest): Promise<void> {
+    const tier = TIERS['1m'];
+    const entries: PartEntry[] = [];
+    for (const part of raw.parts) {
+      const series = (await this.parts.read(part)).map((s) => ({ seriesId: s.seriesId, buckets: minuteBucketsOf(s.payload) }));
+      const id = partId(tier.name, raw.environment, raw.metric, raw.periodStart, { rollupOf: [part.id] });
+      const common = { id, environment: raw.environment, metric: raw.metric, generation: -1, tier, periodStart: raw.periodStart };
+      const written = await this.parts.writeDetached({ ...common, ...span(series), series: series.map(toPartSeries) });
+      entries.push({ ...written, rolledUp: part.rolledUp });
+    }
+    await this.parts.saveManifests([this.parts.catalog.withParts(tier, raw.environment, raw.metric, raw.periodStart, entries)]);
+  }
+
   private async rollUpPeriod(tier: Tier, manifest: Manifest): Promise<void> {
     const fresh = manifest.parts.filter((p) => !p.rolledUp);
     const base = { environment: manifest.environment, metric: manifest.metric };
 
+    const rolled = { ...manifest, parts: manifest.parts.map((p) => ({ ...p, rolledUp: true })) };
     if (tier.next !== undefined && fresh.length > 0) {
       const next = TIERS[tier.next];
       const delta = await this.readSeries(fresh);
       const series = [...delta.entries()].map(([seriesId, buckets]) => ({ seriesId, buckets: rebucket(buckets, next.bucketMs) }));
       const period = periodStart(manifest.periodStart, next);
       const id = partId(next.name, base.environment, base.metric, period, { rollupOf: fresh.map((p) => p.id) });
-      await this.parts.write([{ ...base, ...span(series), id, generation: -1, tier: next, periodStart: period, series: series.map(toPartSeries) }]);
+      const entry = await this.parts.writeDetached({
+        ...base,
+        ...span(series),
+        id,
+        generation: -1,
+        tier: next,
+        periodStart: period,
+        series: series.map(toPartSeries),
+      });
+      // Both manifests at once: a read in between would find the buckets in both tiers and count them twice.
+      await this.parts.saveManifests([this.parts.catalog.withParts(next, base.environment, base.metric, period, [entry]), rolled]);
+    } else if (fresh.length > 0) {
+      await this.parts.saveManifests([rolled]);
     }
-
-    if (manifest.parts.length === 1) {
-      await this.parts.saveManifests([{ ...manifest, parts: [{ ...manifest.parts[0], rolledUp: true }] }]);
-      return;
-    }
-    await this.compact(tier, manifest, manifest.parts, true);
+    if (rolled.parts.length > 1) await this.compact(tier, rolled, rolled.parts, true);
   }
 
   /** Replaces `parts` of the manifest by one part holding all their series, marked `rolledUp`. */
@@ -127,7 +154,12 @@ export class TierMaintenance implements OnModuleInit {
     let written: PartEntry;
     if (tier.name === 'raw') {
       const chunks = await this.readChunks(parts);
-      const series = [...chunks.entries()].map(([seriesId, list]) => ({ seriesId, payload: encodeChunkList(list) }));
+      const series: PartSeries[] = [];
+      for (const [seriesId, list] of chunks) {
+        series.push({ seriesId, payload: rechunk(list) });
+        // Re-encoding a big period takes a while: let requests in between.
+        if (series.length % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
       const samples = parts.reduce((n, p) => n + p.samples, 0);
       written = await this.parts.writeDetached({
         ...common,
@@ -159,12 +191,13 @@ export class TierMaintenance implements OnModuleInit {
     return out;
   }
 
-  /** The buckets of every series in `parts`, merged per series id. */
+  /** The buckets of every series in `parts` (of raw parts: their minute buckets), merged per series id. */
   private async readSeries(parts: Manifest['parts']): Promise<Map<number, RollupBucket[]>> {
     const out = new Map<number, RollupBucket[]>();
     for (const part of parts) {
+      const decode = tierOfId(part.id) === 'raw' ? minuteBucketsOf : decodeBuckets;
       for (const s of await this.parts.read(part)) {
-        const buckets = decodeBuckets(s.payload);
+        const buckets = decode(s.payload);
         const known = out.get(s.seriesId);
         out.set(s.seriesId, known === undefined ? buckets : mergeBucketLists(known, buckets));
       }

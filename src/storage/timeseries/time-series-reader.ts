@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { BucketColumns, bucketColumnsBytes, sliceBucketColumns } from '../rollups/bucket-columns';
 import { bucketColumnsOfSamples, decodeBucketColumns } from '../rollups/rollup-codec';
 import { PartEntry } from './part-catalog';
+import { tierOfId } from './part-id';
+import { minuteColumnsOf } from './raw-minutes';
 import { PartDecoder, PartStore, visitSelected } from './part-store';
 import { decodeSampleColumns, mergeSampleColumns, SampleColumns, sampleColumnsBytes, sliceSampleColumns, sortedColumns } from './sample-columns';
 import { SeriesEntry } from './series-catalog';
@@ -34,11 +36,14 @@ export interface SeriesBucketsRead {
 
 const RAW: PartDecoder<SampleColumns> = { name: 'samples', decode: decodeSampleColumns, bytes: sampleColumnsBytes };
 const ROLLUP: PartDecoder<BucketColumns> = { name: 'buckets', decode: decodeBucketColumns, bytes: bucketColumnsBytes };
+/** Raw parts read as the 1m tier (PartCatalog.partsFor): their minute buckets, computed once per page and cached. */
+const RAW_MINUTES: PartDecoder<BucketColumns> = { name: 'minutes', decode: minuteColumnsOf, bytes: bucketColumnsBytes };
+const bucketDecoderOf = (part: PartEntry) => (tierOfId(part.id) === 'raw' ? RAW_MINUTES : ROLLUP);
 
 /**
  * Reads the selected series of a metric as columns: from the coarsest tier that answers the step
- * exactly, plus the rollups not yet rolled into it, plus the heads not yet saved, so the newest
- * samples show. Stored pages are decoded once and cached (PartStore.readDecoded).
+ * exactly, plus the rollups not yet rolled into it (raw parts count as the 1m tier where no 1m part
+ * is stored yet), plus the heads not yet saved, so the newest samples show. Stored pages are decoded once and cached (PartStore.readDecoded).
  */
 @Injectable()
 export class TimeSeriesReader {
@@ -56,7 +61,12 @@ export class TimeSeriesReader {
     const { heads, parts } = this.sources(TIERS.raw, read);
     const fragments = new Map<number, SampleColumns[]>(read.series.map((entry) => [entry.id, []]));
     for (const s of heads) fragments.get(s.entry.id)!.push(headSamples(s, read));
-    await this.load(parts, read.series, RAW, (seriesId, value) => fragments.get(seriesId)!.push(sliceSampleColumns(value, read.from, read.to)));
+    await this.load(
+      parts,
+      read.series,
+      () => RAW,
+      (seriesId, value) => fragments.get(seriesId)!.push(sliceSampleColumns(value, read.from, read.to)),
+    );
     return read.series.map((entry) => ({ entry, ...mergeSampleColumns(fragments.get(entry.id)!) }));
   }
 
@@ -69,7 +79,7 @@ export class TimeSeriesReader {
       const samples = headSamples(s, read);
       if (samples.times.length > 0) fragments.get(s.entry.id)!.push(bucketColumnsOfSamples(samples.times, samples.values, tier.bucketMs));
     }
-    await this.load(parts, read.series, ROLLUP, (seriesId, value) => fragments.get(seriesId)!.push(sliceBucketColumns(value, read.from, read.to)));
+    await this.load(parts, read.series, bucketDecoderOf, (seriesId, value) => fragments.get(seriesId)!.push(sliceBucketColumns(value, read.from, read.to)));
     return { tier, series: read.series.map((entry) => ({ entry, fragments: fragments.get(entry.id)! })) };
   }
 
@@ -88,12 +98,13 @@ export class TimeSeriesReader {
   private async load<T>(
     parts: PartEntry[],
     series: readonly SeriesEntry[],
-    decoder: PartDecoder<T>,
+    decoderOf: (part: PartEntry) => PartDecoder<T>,
     visit: (seriesId: number, value: T) => void,
   ): Promise<void> {
     const selection = { entries: series, ids: new Set(series.map((s) => s.id)) };
     // In the parts' order, whatever order their pages arrive in: merges then add up the same way every time.
-    for (const pages of await Promise.all(parts.map((part) => this.parts.readDecoded(part, selection, decoder)))) visitSelected(pages, selection, visit);
+    for (const pages of await Promise.all(parts.map((part) => this.parts.readDecoded(part, selection, decoderOf(part)))))
+      visitSelected(pages, selection, visit);
   }
 }
 

@@ -3,11 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock, CLOCK } from '../../common/clock/clock';
 import { AppConfig } from '../../common/config/app-config';
 import { Metrics } from '../../common/metrics/metrics';
-import { ChunkIterator } from '../chunks/gorilla-chunk';
 import { TimeSeriesRepository } from '../repositories/time-series.repository';
-import { bucketStart } from '../../common/time/bucket-start';
-import { RollupBucket } from '../rollups/rollup-bucket';
-import { encodeBuckets } from '../rollups/rollup-codec';
 import { GroupCommit } from '../wal/group-commit';
 import { encodeChunkList, PartSeries } from './part-codec';
 import { partId } from './part-id';
@@ -35,7 +31,7 @@ interface Generation {
  * (`sample_wal_<n>`); concurrent batches share one insert (group commit) and are answered
  * after it, once their samples are also in that generation's in-memory head. A checkpoint
  * starts a new generation, waits for the old one's last log write, turns its head into
- * parts (Gorilla chunks and 1-minute rollups per series, one blob per metric and hour) and
+ * raw parts (Gorilla chunks per series, one blob per metric and hour) and
  * drops its log. After a crash the logs left are replayed into heads before serving.
  */
 @Injectable()
@@ -194,7 +190,7 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
     return generation;
   }
 
-  /** Writes a generation's head as raw and 1-minute parts, and its batchIds to the ledger. */
+  /** Writes a generation's head as raw parts, and its batchIds to the ledger. */
   private async save(generation: Generation): Promise<void> {
     const parts: NewPart[] = [];
     for (const series of generation.head.metrics()) {
@@ -237,57 +233,37 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
   }
 }
 
-const MINUTE = TIERS['1m'].bucketMs;
 const ledgerKey = (environment: string, batchId: string) => `${environment}\u0000${batchId}`;
 
-/** The raw and 1-minute parts of one metric's series, one of each per hour the samples fall in. */
+/** The raw parts of one metric's series, one per hour the samples fall in (their 1-minute buckets are computed from them). */
 function partsOf(generation: number, series: SeriesHead[]): NewPart[] {
   const { environment, metric } = series[0].entry;
-  const byPeriod = new Map<number, { raw: PartSeries[]; minutes: PartSeries[]; from: number; to: number; samples: number }>();
-  const it = new ChunkIterator();
+  const byPeriod = new Map<number, { raw: PartSeries[]; from: number; to: number; samples: number }>();
   for (const s of series) {
     const chunksByPeriod = new Map<number, Uint8Array[]>();
-    const bucketsByPeriod = new Map<number, Map<number, RollupBucket>>();
     for (const chunk of s.chunks) {
       const period = periodStart(chunk.minTime, TIERS.raw);
-      const bytes = chunk.bytes();
       const chunks = chunksByPeriod.get(period) ?? [];
-      chunks.push(bytes);
+      chunks.push(chunk.bytes());
       chunksByPeriod.set(period, chunks);
-      const buckets = bucketsByPeriod.get(period) ?? new Map<number, RollupBucket>();
-      bucketsByPeriod.set(period, buckets);
-      it.reset(bytes);
-      while (it.next()) {
-        const start = bucketStart(it.t, MINUTE);
-        let bucket = buckets.get(start);
-        if (bucket === undefined) buckets.set(start, (bucket = new RollupBucket(start)));
-        bucket.add(it.v);
-      }
-      const group = byPeriod.get(period) ?? { raw: [], minutes: [], from: Infinity, to: -Infinity, samples: 0 };
+      const group = byPeriod.get(period) ?? { raw: [], from: Infinity, to: -Infinity, samples: 0 };
       group.from = Math.min(group.from, chunk.minTime);
       group.to = Math.max(group.to, chunk.maxTime);
       group.samples += chunk.count;
       byPeriod.set(period, group);
     }
-    for (const [period, chunks] of chunksByPeriod) {
-      const group = byPeriod.get(period)!;
-      group.raw.push({ seriesId: s.entry.id, payload: encodeChunkList(chunks) });
-      const buckets = [...bucketsByPeriod.get(period)!.values()].sort((a, b) => a.start - b.start);
-      group.minutes.push({ seriesId: s.entry.id, payload: encodeBuckets(buckets) });
-    }
+    for (const [period, chunks] of chunksByPeriod) byPeriod.get(period)!.raw.push({ seriesId: s.entry.id, payload: encodeChunkList(chunks) });
   }
-  return [...byPeriod.entries()].flatMap(([period, group]) => {
-    const common = { generation, environment, metric, periodStart: period, from: group.from, samples: group.samples };
-    return [
-      { ...common, id: partId('raw', environment, metric, period, { checkpoint: generation }), tier: TIERS.raw, to: group.to, series: group.raw },
-      {
-        ...common,
-        id: partId('1m', environment, metric, period, { checkpoint: generation }),
-        tier: TIERS['1m'],
-        from: bucketStart(group.from, MINUTE),
-        to: bucketStart(group.to, MINUTE),
-        series: group.minutes,
-      },
-    ];
-  });
+  return [...byPeriod.entries()].map(([period, group]) => ({
+    generation,
+    environment,
+    metric,
+    periodStart: period,
+    from: group.from,
+    to: group.to,
+    samples: group.samples,
+    id: partId('raw', environment, metric, period, { checkpoint: generation }),
+    tier: TIERS.raw,
+    series: group.raw,
+  }));
 }
