@@ -3,6 +3,7 @@ import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { Connection, Model, mongo } from 'mongoose';
 import { AgentSnapshotDoc } from '../schemas/agent-snapshot.schema';
 import { collectionGenerations, GroupCommit } from '../wal/group-commit';
+import { updateBatches } from './update-batches';
 
 export interface HeartbeatLogEntry {
   environment: string;
@@ -81,15 +82,16 @@ export class AgentStateRepository implements OnModuleInit {
     }
   }
 
-  /** Replaces the shards given, in one unordered bulk keyed by _id. */
+  /** Replaces the shards given, in unordered bulks keyed by _id (see updateBatches). */
   async saveSnapshots(shards: AgentSnapshotShard[]): Promise<void> {
-    if (shards.length === 0) return;
-    await this.snapshots.collection.bulkWrite(
-      shards.map((s) => ({
-        replaceOne: { filter: { _id: `${s.shard}:${s.environment}` } as never, replacement: { ...s, agents: toBlob(s.agents) }, upsert: true },
-      })),
-      { ordered: false },
-    );
+    for (const batch of updateBatches(shards)) {
+      await this.snapshots.collection.bulkWrite(
+        batch.map((s) => ({
+          replaceOne: { filter: { _id: `${s.shard}:${s.environment}` } as never, replacement: { ...s, agents: toBlob(s.agents) }, upsert: true },
+        })),
+        { ordered: false },
+      );
+    }
   }
 
   async loadSnapshots(): Promise<AgentSnapshotShard[]> {
