@@ -23,7 +23,7 @@ import { PartStore } from '../src/storage/timeseries/part-store';
 import { TierMaintenance } from '../src/storage/timeseries/tier-maintenance';
 import { TimeSeriesStore } from '../src/storage/timeseries/time-series-store';
 import { HttpSender, Outcome } from './support/load-driver';
-import { childPids, machineCpuSeconds, procCpuSeconds } from './support/proc-stats';
+import { cpuProbe } from './support/proc-stats';
 import { BENCH_SECRET, percentile } from './support/server-process';
 import { envNumber } from './support/env';
 
@@ -874,36 +874,6 @@ async function main(): Promise<void> {
   } finally {
     await stopAll();
   }
-}
-
-/**
- * CPU used from now until stop(), in percent of one core: this process (service and client),
- * the database (the embedded server is a child of this process), everything else on the
- * machine (high values mean the figures are disturbed), and how busy the machine was.
- */
-function cpuProbe() {
-  const database = () => childPids(process.pid).reduce((sum, pid) => sum + procCpuSeconds(pid), 0);
-  const started = performance.now();
-  const own0 = process.cpuUsage();
-  const db0 = database();
-  const machine0 = machineCpuSeconds();
-  return {
-    stop() {
-      const wall = (performance.now() - started) / 1000;
-      const own = process.cpuUsage(own0);
-      const ownSeconds = (own.user + own.system) / 1e6;
-      const dbSeconds = database() - db0;
-      const machine1 = machineCpuSeconds();
-      const busy = machine1.busy - machine0.busy;
-      const pct = (seconds: number) => Math.round((1000 * seconds) / wall) / 10;
-      return {
-        benchProcessCpuPercent: pct(ownSeconds),
-        databaseCpuPercent: pct(dbSeconds),
-        otherProcessesCpuPercent: Math.max(0, pct(busy - ownSeconds - dbSeconds)),
-        machineBusyPercent: Math.round((1000 * busy) / (machine1.total - machine0.total)) / 10,
-      };
-    },
-  };
 }
 
 /** Parts and manifests per tier (from the in-memory catalog) and the part documents in the database. */

@@ -183,4 +183,23 @@ describe('storage engine tiers (HTTP, real database, manual clock)', () => {
     expect((await sweep())['1d']).toBeGreaterThan(0);
     expect((await points(day0, day0 + DAY, 86_400)).points).toEqual([]);
   });
+
+  it('checkpoints 120 metrics twice (the embedded server never finishes one bulk of 100 replaces of existing documents)', async () => {
+    const at = t.clock.now() - MIN;
+    const sendAt = async (time: number) => {
+      const series = Array.from({ length: 120 }, (_, m) => ({ agentId: 'a1', metric: `wide.m${m}`, timestamps: [time], values: [m] }));
+      const res = await t.graphql(INGEST, { batch: { environment: OPEN, series } }, agent);
+      expect(res.errors).toBeUndefined();
+      // The second checkpoint replaces the 120 manifests (one per metric) that the first one stored.
+      await checkpoint();
+    };
+    await sendAt(at);
+    await sendAt(at + 1000);
+    const res = await t.graphql<{ trends: { series: { points: Point[] }[] } }>(
+      TRENDS_WITH_QUANTILES,
+      { environment: OPEN, metric: 'wide.m119', from: new Date(at - MIN).toISOString(), to: new Date(at + MIN).toISOString(), stepSeconds: 120 },
+      viewer,
+    );
+    expect(res.data?.trends.series[0].points).toEqual([expect.objectContaining({ count: 2, sum: 238 })]);
+  }, 30_000);
 });

@@ -38,3 +38,33 @@ export function machineCpuSeconds(): { busy: number; total: number } {
   const idle = values[3] + values[4];
   return { busy: (total - idle) / 100, total: total / 100 };
 }
+
+/**
+ * CPU used from now until stop(), in percent of one core: this process (service and client),
+ * the database (the embedded server is a child of this process), everything else on the
+ * machine (high values mean the figures are disturbed), and how busy the machine was.
+ */
+export function cpuProbe() {
+  const database = () => childPids(process.pid).reduce((sum, pid) => sum + procCpuSeconds(pid), 0);
+  const started = performance.now();
+  const own0 = process.cpuUsage();
+  const db0 = database();
+  const machine0 = machineCpuSeconds();
+  return {
+    stop() {
+      const wall = (performance.now() - started) / 1000;
+      const own = process.cpuUsage(own0);
+      const ownSeconds = (own.user + own.system) / 1e6;
+      const dbSeconds = database() - db0;
+      const machine1 = machineCpuSeconds();
+      const busy = machine1.busy - machine0.busy;
+      const pct = (seconds: number) => Math.round((1000 * seconds) / wall) / 10;
+      return {
+        benchProcessCpuPercent: pct(ownSeconds),
+        databaseCpuPercent: pct(dbSeconds),
+        otherProcessesCpuPercent: Math.max(0, pct(busy - ownSeconds - dbSeconds)),
+        machineBusyPercent: Math.round((1000 * busy) / (machine1.total - machine0.total)) / 10,
+      };
+    },
+  };
+}

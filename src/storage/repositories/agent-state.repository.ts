@@ -6,6 +6,7 @@ import { Metrics } from '../../common/metrics/metrics';
 import { AgentSnapshotDoc } from '../schemas/agent-snapshot.schema';
 import { encodeInPieces, MAX_DOCUMENT_BYTES } from '../wal/document-size';
 import { collectionGenerations, GroupCommit } from '../wal/group-commit';
+import { updateBatches } from './update-batches';
 
 export interface HeartbeatLogEntry {
   environment: string;
@@ -103,9 +104,9 @@ export class AgentStateRepository implements OnModuleInit {
   }
 
   /**
-   * Replaces the shards given, in one unordered bulk keyed by _id: a shard as one document
-   * (`<shard>:<environment>`), or as several (`…:<piece>` after the first) when its agents would
-   * be over the document size limit; then deletes the pieces a shard no longer has.
+   * Replaces the shards given, in unordered bulks keyed by _id (see updateBatches): a shard as one
+   * document (`<shard>:<environment>`), or as several (`…:<piece>` after the first) when its agents
+   * would be over the document size limit; then deletes the pieces a shard no longer has.
    */
   async saveSnapshots(shards: AgentSnapshotShard[]): Promise<void> {
     if (shards.length === 0) return;
@@ -119,15 +120,13 @@ export class AgentStateRepository implements OnModuleInit {
       for (let piece = pieces.length; piece < (this.shardPieces.get(id) ?? 1); piece++) stale.push(`${id}:${piece}`);
       counts.set(id, pieces.length);
     }
-    await this.snapshots.collection.bulkWrite(
-      [
-        ...writes.map(({ id, shard, piece, blob }) => ({
-          replaceOne: { filter: { _id: id } as never, replacement: { ...shard, piece, agents: new mongo.Binary(blob) }, upsert: true },
-        })),
-        ...stale.map((id) => ({ deleteOne: { filter: { _id: id } as never } })),
-      ],
-      { ordered: false },
-    );
+    const operations = [
+      ...writes.map(({ id, shard, piece, blob }) => ({
+        replaceOne: { filter: { _id: id } as never, replacement: { ...shard, piece, agents: new mongo.Binary(blob) }, upsert: true },
+      })),
+      ...stale.map((id) => ({ deleteOne: { filter: { _id: id } as never } })),
+    ];
+    for (const batch of updateBatches(operations)) await this.snapshots.collection.bulkWrite(batch, { ordered: false });
     for (const [id, count] of counts) this.shardPieces.set(id, count);
   }
 

@@ -7,6 +7,7 @@ import { tierOfId } from '../timeseries/part-id';
 import { encodeInPieces, MAX_DOCUMENT_BYTES } from '../wal/document-size';
 import { collectionGenerations } from '../wal/group-commit';
 import { LedgerEntry } from '../timeseries/ingest-records';
+import { updateBatches } from './update-batches';
 
 const WAL_PREFIX = 'sample_wal_';
 const MANIFESTS = 'series_manifests';
@@ -156,17 +157,18 @@ export class TimeSeriesRepository {
   }
 
   async saveManifests(manifests: Manifest[]): Promise<void> {
-    if (manifests.length === 0) return;
-    await this.connection.collection(MANIFESTS).bulkWrite(
-      manifests.map((m) => ({
-        replaceOne: {
-          filter: { _id: m.id as never },
-          replacement: { tier: m.tier, environment: m.environment, metric: m.metric, periodStart: new Date(m.periodStart), parts: JSON.stringify(m.parts) },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
+    for (const batch of updateBatches(manifests)) {
+      await this.connection.collection(MANIFESTS).bulkWrite(
+        batch.map((m) => ({
+          replaceOne: {
+            filter: { _id: m.id as never },
+            replacement: { tier: m.tier, environment: m.environment, metric: m.metric, periodStart: new Date(m.periodStart), parts: JSON.stringify(m.parts) },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+    }
   }
 
   async deleteManifests(ids: string[]): Promise<void> {
