@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service';
@@ -27,9 +27,11 @@ export type SummaryExtras = Record<string, string>;
  * kept in memory too, so evaluation never reads the database to know what is open.
  */
 @Injectable()
-export class AlertingService {
+export class AlertingService implements OnModuleDestroy {
   private readonly logger = new Logger(AlertingService.name);
   private readonly open = new Map<string, AlertDoc>();
+  /** Snapshots handed to notifications in order, off the evaluation path: routing writes to the database per change. */
+  private notifying: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly alerts: AlertRepository,
@@ -132,7 +134,7 @@ export class AlertingService {
     // A pending alert that clears never fired: nobody was told, so nobody is told it resolved.
     const told = t.to === 'FIRING' || (t.to === 'RESOLVED' && doc.firedAt !== undefined);
     await this.publish(doc, at, false);
-    if (told || t.to === 'PENDING') await this.notify(rule, doc);
+    if (told || t.to === 'PENDING') this.notify(rule, doc);
   }
 
   async list(args: AlertsArgs): Promise<AlertConnection> {
@@ -181,7 +183,7 @@ export class AlertingService {
     if (open?._id === id) Object.assign(open, ack);
     await this.audit.record({ environment, actor, action: 'alert.acknowledge', targetId: id, before: pickAck(doc), after: pickAck(after) });
     await this.publish(after, at, true);
-    await this.notify(await rule(doc.ruleId), after);
+    this.notify(await rule(doc.ruleId), after);
     return toAlert(after);
   }
 
@@ -202,7 +204,7 @@ export class AlertingService {
     await this.pubSub.publish(alertTopic(doc.environment), { alertEvents: event });
   }
 
-  private async notify(rule: StoredRule, doc: AlertDoc): Promise<void> {
+  private notify(rule: StoredRule, doc: AlertDoc): void {
     const snapshot: AlertSnapshot = {
       id: doc._id,
       environment: doc.environment,
@@ -221,11 +223,18 @@ export class AlertingService {
       acknowledgedAt: doc.acknowledgedAt,
       acknowledgedBy: doc.acknowledgedBy,
     };
-    try {
-      await this.notifier.alertChanged(snapshot);
-    } catch (error) {
-      this.logger.error(`Notification of alert ${doc._id} not queued: ${(error as Error).message}`);
-    }
+    this.notifying = this.notifying
+      .then(() => this.notifier.alertChanged(snapshot))
+      .catch((error: Error) => this.logger.error(`Notification of alert ${doc._id} not queued: ${error.message}`));
+  }
+
+  /** Resolves once every change so far has been handed to notifications. */
+  notified(): Promise<void> {
+    return this.notifying;
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.notified();
   }
 }
 
