@@ -64,13 +64,23 @@ export async function runDbOutage(options: OutageOptions): Promise<OutageFigures
   mkdirSync(dbDir, { recursive: true });
   const port = await freePort();
   let db: RunningDatabase = await startEmbeddedFerretDb(dbDir, log, port);
-  const env = { JWT_SECRET: SECRET, DATA_DIR: join(options.workDir, 'data'), MONGODB_URI: db.uri, MONGODB_DB: 'vitals_outage' };
+  const env = {
+    JWT_SECRET: SECRET,
+    DATA_DIR: join(options.workDir, 'data'),
+    MONGODB_URI: db.uri,
+    MONGODB_DB: 'vitals_outage',
+    // Refusals during the outage come back in microseconds and the senders retry at once: no rate limit, so every
+    // answer says what the outage did.
+    RATE_LIMIT_AGENT_PER_SECOND: '0',
+  };
   let starts = 0;
   const start = () => ServiceProcess.start(env, join(options.workDir, `service-${++starts}.log`), 120_000);
   let service: ServiceProcess | undefined = await start();
   const token = sign({ sub: 'outage-test', roles: ['agent', 'viewer'], environments: ['*'] }, SECRET, { algorithm: 'HS256', expiresIn: '1h' });
   // Whole seconds in the recent past: one per batch, so a read at a 1 s step tells each batch's samples apart.
-  const base = Math.floor(Date.now() / 1000) * 1000 - 3_000_000;
+  // One slot a second from 12 h ago: however fast the load runs, its timestamps stay within retention and never
+  // reach the 10 minutes ahead that ingestion accepts.
+  const base = Math.floor(Date.now() / 1000) * 1000 - 12 * 3_600_000;
 
   const post = async (url: string, query: string, variables: Record<string, unknown>) => {
     const response = await fetch(`${url}/graphql`, {
@@ -117,7 +127,9 @@ export async function runDbOutage(options: OutageOptions): Promise<OutageFigures
       let outcome: string;
       try {
         const answer = await post(current.url, INGEST, { b: batch(slot) });
-        outcome = answer.errors === undefined ? 'ok' : (answer.errors[0].extensions?.code ?? 'unknown');
+        const accepted = (answer.data?.ingestBatch as { acceptedSamples?: number } | undefined)?.acceptedSamples;
+        // An answer without errors whose samples were not all accepted is no acknowledgement of them.
+        outcome = answer.errors !== undefined ? (answer.errors[0].extensions?.code ?? 'unknown') : accepted === AGENTS * METRICS * SAMPLES ? 'ok' : 'rejected';
       } catch {
         outcome = 'no-answer';
       }
