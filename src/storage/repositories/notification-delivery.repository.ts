@@ -48,7 +48,8 @@ export class NotificationDeliveryRepository {
   /** Takes a pending delivery for one attempt; null when another dispatcher took it first. */
   claim(id: string, now: Date, leaseUntil: Date): Promise<NotificationDeliveryDoc | null> {
     return this.model.collection.findOneAndUpdate(
-      { _id: id, state: 'pending' } as never,
+      // Still due: a pass that listed it before an attempt returned it to pending (with a later retry time) takes nothing.
+      { _id: id, state: 'pending', nextAttemptAt: { $lte: now } } as never,
       { $set: { state: 'sending', lastAttemptAt: now, leaseUntil }, $inc: { attempts: 1 } },
       { returnDocument: 'after' },
     ) as unknown as Promise<NotificationDeliveryDoc | null>;
