@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { load } from 'js-yaml';
 
 /**
  * Validates docker-compose.yml: the file parses (and `docker compose config` accepts it, where
@@ -8,10 +9,6 @@ import { join, resolve } from 'node:path';
  * authentication, and every password comes from the environment (`${VAR:?}`, no default).
  * Exits 1 listing every broken rule. Run by `npm run compose:check` and CI.
  */
-
-// js-yaml comes with the dev tooling (eslint); typed here by the one function used.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { load } = require('js-yaml') as { load(text: string): unknown };
 
 interface Service {
   ports?: unknown[];
