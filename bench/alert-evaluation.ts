@@ -4,10 +4,6 @@ import 'reflect-metadata';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PubSub } from 'graphql-subscriptions';
 import { sign } from 'jsonwebtoken';
-import { createConnection } from 'mongoose';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AlertEvent } from '../src/alerting/models/alert.model';
 import { AlertRuleInput } from '../src/alerting/dto/alert-rule.input';
 import { alertTopic } from '../src/alerting/alerting.service';
@@ -19,13 +15,13 @@ import { SystemClock } from '../src/common/clock/clock';
 import { loadConfig } from '../src/common/config/app-config';
 import { SeriesAggregate } from '../src/dashboard/models/series-query.enums';
 import { IngestionService } from '../src/ingestion/ingestion.service';
-import { RunningDatabase, startEmbeddedFerretDb } from '../src/storage/embedded/embedded-ferretdb';
 import { listenInProcess } from '../test/support/in-process-app';
 import { seededRandom } from '../test/support/seeded-random';
 import { envNumber } from './support/env';
 import { HttpSender } from './support/load-driver';
 import { childPids, cpuProbe, procRssBytes } from './support/proc-stats';
 import { BENCH_SECRET, percentile } from './support/server-process';
+import { benchDatabase } from './support/bench-database';
 
 /**
  * Live alert evaluation at scale, off the request path: BENCH_RULES rules over
@@ -194,14 +190,7 @@ interface Ack {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vitals-alert-bench-'));
-  const dbName = `vitals_bench_alerts_${Date.now().toString(36)}`;
-  let database: RunningDatabase | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (uri === undefined || uri === '') {
-    database = await startEmbeddedFerretDb(dataDir, log);
-    uri = database.uri;
-  }
+  const { uri, dbName, dataDir, close } = await benchDatabase('alerts', log);
   const config = loadConfig({
     NODE_ENV: 'production',
     MONGODB_URI: uri,
@@ -371,13 +360,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await app.close().catch(() => undefined);
-    if (database !== undefined) await database.stop();
-    else {
-      const connection = await createConnection(uri, { dbName }).asPromise();
-      await connection.dropDatabase();
-      await connection.close();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

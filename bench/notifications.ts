@@ -1,8 +1,4 @@
 import 'reflect-metadata';
-import { createConnection } from 'mongoose';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ALERT_NOTIFIER, AlertNotifier, AlertSnapshot } from '../src/alerting/notifications/alert-snapshot';
 import { AlertNotifierService } from '../src/alerting/notifications/alert-notifier.service';
@@ -12,11 +8,11 @@ import { ChannelKind } from '../src/alerting/notifications/models/notification-c
 import { Severity } from '../src/alerting/models/alert.model';
 import { ManualClock } from '../src/common/clock/clock';
 import { loadConfig } from '../src/common/config/app-config';
-import { RunningDatabase, startEmbeddedFerretDb } from '../src/storage/embedded/embedded-ferretdb';
 import { HttpReceiver } from '../test/support/http-receiver';
 import { listenInProcess } from '../test/support/in-process-app';
 import { envNumber } from './support/env';
 import { percentile } from './support/server-process';
+import { benchDatabase } from './support/bench-database';
 
 /**
  * What alert notifications cost the alert lifecycle, and whether a hanging channel holds anything up.
@@ -40,14 +36,7 @@ const stats = (samples: number[]) => {
 };
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vitals-notify-bench-'));
-  const dbName = `vitals_bench_notify_${Date.now().toString(36)}`;
-  let database: RunningDatabase | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (uri === undefined || uri === '') {
-    database = await startEmbeddedFerretDb(dataDir, log);
-    uri = database.uri;
-  }
+  const { uri, dbName, close } = await benchDatabase('notify', log);
   const receiver = await HttpReceiver.start();
   receiver.hang('/hang');
   const clock = new ManualClock(Date.now());
@@ -121,13 +110,7 @@ async function main(): Promise<void> {
   } finally {
     await app.close();
     await receiver.stop();
-    if (database !== undefined) await database.stop();
-    else {
-      const connection = await createConnection(uri, { dbName }).asPromise();
-      await connection.dropDatabase();
-      await connection.close();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -5,9 +5,6 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { sign } from 'jsonwebtoken';
 import { createConnection } from 'mongoose';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Principal } from '../src/common/auth/principal';
 import { ManualClock } from '../src/common/clock/clock';
 import { loadConfig } from '../src/common/config/app-config';
@@ -17,7 +14,6 @@ import { TopSeriesArgs, TrendsArgs } from '../src/dashboard/dto/dashboard.args';
 import { TrendResult } from '../src/dashboard/models/trend.model';
 import { TrendsService } from '../src/dashboard/trends/trends.service';
 import { IngestionService } from '../src/ingestion/ingestion.service';
-import { RunningDatabase, startEmbeddedFerretDb } from '../src/storage/embedded/embedded-ferretdb';
 import { RetentionService } from '../src/storage/retention.service';
 import { PartStore } from '../src/storage/timeseries/part-store';
 import { TierMaintenance } from '../src/storage/timeseries/tier-maintenance';
@@ -26,6 +22,7 @@ import { HttpSender, Outcome } from './support/load-driver';
 import { cpuProbe } from './support/proc-stats';
 import { BENCH_SECRET, percentile } from './support/server-process';
 import { envNumber } from './support/env';
+import { benchDatabase } from './support/bench-database';
 
 /**
  * Query latency of `trends` and `topSeries`, on data this benchmark loads itself: the query
@@ -677,15 +674,7 @@ async function ingestPhase(url: string, agentToken: string, relays: IngestRelays
 
 async function main(): Promise<void> {
   const benchStarted = performance.now();
-  const dataDir = mkdtempSync(join(tmpdir(), 'vitals-trends-bench-'));
-  const dbName = `vitals_bench_trends_${Date.now().toString(36)}`;
-  let database: RunningDatabase | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (uri === undefined || uri === '') {
-    log(`starting embedded FerretDB under ${dataDir}`);
-    database = await startEmbeddedFerretDb(dataDir, log);
-    uri = database.uri;
-  }
+  const { uri, dbName, dataDir, embedded, close } = await benchDatabase('trends', log);
 
   const finalNow = Math.floor(Date.now() / MINUTE) * MINUTE;
   const dataStart = Math.floor((finalNow - P.days * DAY - HOUR) / HOUR) * HOUR;
@@ -703,14 +692,7 @@ async function main(): Promise<void> {
   const loader = new Loader(app, clock, fleetStart);
   const stopAll = async () => {
     await app.stop().catch(() => undefined);
-    if (database !== undefined) {
-      await database.stop();
-    } else {
-      const connection = await createConnection(uri, { dbName }).asPromise();
-      await connection.dropDatabase();
-      await connection.close();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   };
 
   try {
@@ -849,7 +831,7 @@ async function main(): Promise<void> {
           unsavedHeadSamplesDuringWarmRuns: ((P.agents + P.fleetAgents) * HEAD_MS) / INTERVAL_MS,
         },
         storage,
-        database: database === undefined ? 'MONGODB_URI' : 'embedded FerretDB',
+        database: embedded ? 'embedded FerretDB' : 'MONGODB_URI',
         nodeEnv: process.env.NODE_ENV,
         latencyDefinition:
           'request sent to whole response body received, sequential, client in the same process as the service; p50/p95 over the timed runs (at most BENCH_RUNS, stopped after BENCH_QUERY_SECONDS)',
