@@ -404,6 +404,18 @@ describe('alert rules (HTTP + WebSocket, real database)', () => {
     expect((await alerts('alpha', ruleId)).map((a) => a.state)).toEqual(['RESOLVED', 'RESOLVED', 'RESOLVED']);
   });
 
+  it('a rule that cannot be evaluated (its selection is over the point limit) does not keep the rules after it from running', async () => {
+    // 7 days at 10 s is 60,480 steps a series: 17 series are over the 1,000,000 points a query may answer.
+    await ingest(
+      'alpha',
+      Array.from({ length: 17 }, (_, n) => ({ agentId: `w-${n}`, metric: 'wide', values: [1] })),
+    );
+    await createRule('alpha', { name: 'TooWide', kind: 'THRESHOLD', metric: 'wide', operator: 'GT', threshold: 0, windowSeconds: 7 * 86_400 }, admin);
+    const after = await createRule('alpha', { name: 'Next', kind: 'THRESHOLD', metric: 'fine', operator: 'GT', threshold: 0, windowSeconds: 10 });
+    await run(10 * SEC, () => ingest('alpha', [{ agentId: 'f-1', metric: 'fine', values: [5] }]));
+    expect((await alerts('alpha', after)).map((a) => a.state)).toEqual(['FIRING']);
+  });
+
   it('refuses bad rules with the field named, viewers writing rules, and other environments', async () => {
     const bad = async (rule: Record<string, unknown>) => (await t.graphql(CREATE, { environment: 'alpha', rule }, operator)).errors?.[0];
     expect(await bad({ name: 'x', kind: 'THRESHOLD', metric: 'cpu', threshold: 1 })).toMatchObject({

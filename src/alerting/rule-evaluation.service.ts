@@ -73,7 +73,12 @@ export class RuleEvaluationService implements OnModuleInit, OnModuleDestroy {
         const at = Math.floor(now / everyMs) * everyMs;
         if (at <= live.lastAt) continue;
         live.lastAt = at;
-        await this.evaluate(live, at);
+        try {
+          await this.evaluate(live, at);
+        } catch (error) {
+          // One rule that cannot be evaluated (its selection over the point limit, a read failing) skips this cycle alone.
+          this.logger.warn(`Alert rule ${live.rule.environment}/${live.rule.id} not evaluated at ${new Date(at).toISOString()}: ${(error as Error).message}`);
+        }
       }
     });
   }
