@@ -29,6 +29,11 @@ export class DeliveryDispatcher implements OnModuleDestroy {
   private readonly retry: RetrySettings;
   /** Channels that had more due deliveries than free slots at the last dispatch: a freed slot dispatches again at once. */
   private readonly backlog = new Set<string>();
+  /**
+   * Deliveries being claimed or attempted here: a pass that listed one before its claim landed does not start it
+   * again (the embedded server does not make two concurrent conditional claims exclusive).
+   */
+  private readonly active = new Set<string>();
   private dispatching?: Promise<void>;
   private again = false;
 
@@ -131,6 +136,8 @@ export class DeliveryDispatcher implements OnModuleDestroy {
 
   /** Claims and attempts a delivery in the background; the promise (tracked for settle) resolves when it is recorded. */
   private start(id: string, channelId: string, now: Date): Promise<void> {
+    if (this.active.has(id)) return Promise.resolve();
+    this.active.add(id);
     // The channel's slot is taken before the claim's round trip, so one pass cannot start more than the limit.
     this.inFlight.set(channelId, (this.inFlight.get(channelId) ?? 0) + 1);
     const attempt = (async () => {
@@ -139,6 +146,7 @@ export class DeliveryDispatcher implements OnModuleDestroy {
     })()
       .catch((error: unknown) => this.logger.error(`Notification delivery ${id} could not be recorded: ${(error as Error).message}`))
       .finally(() => {
+        this.active.delete(id);
         this.inFlight.set(channelId, (this.inFlight.get(channelId) ?? 1) - 1);
         this.attempts.delete(attempt);
         if (this.backlog.has(channelId) && !this.shutdown.signal.aborted) void this.dispatchDue();
