@@ -8,6 +8,7 @@ import { NotificationDeliveryDoc } from '../../storage/schemas/notification-deli
 import { ChannelSender, DeliveryFailure } from './channel-sender';
 import { NotificationMessage } from './routing/notification-message';
 import { nextAttemptAt, RetrySettings } from './routing/retry-policy';
+import { definedFields } from '../../common/objects/defined-fields';
 
 /** Due deliveries looked at per pass; the rest wait for the next pass (every NOTIFY_DISPATCH_INTERVAL_MS). */
 const DUE_PER_PASS = 500;
@@ -179,9 +180,6 @@ export class DeliveryDispatcher implements OnModuleDestroy {
       }
     }
     outcome.durationMs = Math.round(performance.now() - started);
-    await this.deliveries.finish(delivery._id, delivery.attempts, strip(outcome));
+    await this.deliveries.finish(delivery._id, delivery.attempts, definedFields(outcome));
   }
 }
-
-/** undefined fields would be stored as null: leave them out. */
-const strip = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
