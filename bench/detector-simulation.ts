@@ -2,9 +2,10 @@
  * Failure-detection simulation: one virtual hour of 10,000 agents fed to the
  * AdaptiveHealthClassifier, swept every simulated second, with crashes, a
  * region partition and flapping agents injected, for two fleets: `mixed` (the
- * interval bands below) and `fast` (1-2 s, like the real-time probe, where an
+ * interval bands below), `fast` (1-2 s, like the real-time probe, where an
  * hour holds ~2,700 heartbeats per agent and so the most chances of a false
- * alarm). Deterministic (seeded PRNG, virtual clock); prints one JSON object.
+ * alarm) and `regular` (1-10 s, +-2% jitter: precise timers). Deterministic
+ * (seeded PRNG, virtual clock); prints one JSON object.
  *
  *   npx tsc --outDir /tmp/simout --module commonjs --target es2022 --strict \
  *     --experimentalDecorators --skipLibCheck bench/detector-simulation.ts
@@ -12,8 +13,9 @@
  *
  * Traffic model (per agent):
  * - declared interval: `mixed` 40% 1-10 s, 35% 11-30 s, 25% 31-60 s (uniform within each
- *   band); `fast` 1 or 2 s;
- * - each interval between sends varies +-30% (uniform), so timing drifts like a sleep loop;
+ *   band); `fast` 1 or 2 s; `regular` 1-10 s;
+ * - each interval between sends varies +-30% (`regular`: +-2%; uniform), so timing drifts
+ *   like a sleep loop;
  * - 1% of heartbeats are lost, independently;
  * - 0.2% are delayed by 0.2-1.5 intervals, and the heartbeats sent meanwhile queue behind
  *   them and arrive a few milliseconds later (a burst);
@@ -28,18 +30,26 @@ import { AdaptiveHealthClassifier, AgentSnapshot, Verdict } from '../src/heartbe
 import { ClassifierSettings, DEFAULT_CLASSIFIER_SETTINGS } from '../src/heartbeat/detector/classifier-settings';
 
 const SEED = Number(process.argv[2] ?? 20240611);
-/** Declared intervals, seconds, from a uniform draw in [0, 1). */
-const FLEETS: Record<string, { intervals: string; draw: (band: number, integer: (low: number, high: number) => number) => number }> = {
+interface Fleet {
+  intervals: string;
+  /** Declared interval, seconds, from a uniform draw in [0, 1). */
+  draw: (band: number, integer: (low: number, high: number) => number) => number;
+  /** Each interval between sends varies by up to this fraction (uniform). */
+  jitter: number;
+}
+const FLEETS: Record<string, Fleet> = {
   mixed: {
     intervals: '40% 1-10s, 35% 11-30s, 25% 31-60s',
     draw: (band, integer) => (band < 0.4 ? integer(1, 10) : band < 0.75 ? integer(11, 30) : integer(31, 60)),
+    jitter: 0.3,
   },
-  fast: { intervals: '1 or 2 s', draw: (band) => (band < 0.5 ? 1 : 2) },
+  fast: { intervals: '1 or 2 s', draw: (band) => (band < 0.5 ? 1 : 2), jitter: 0.3 },
+  // Agents on precise timers: their adaptive timeout is close to one interval.
+  regular: { intervals: '1-10s', draw: (_band, integer) => integer(1, 10), jitter: 0.02 },
 };
 const AGENTS = 10_000;
 const DURATION_MS = 3_600_000;
 const SWEEP_MS = 1_000;
-const JITTER = 0.3;
 const LOSS = 0.01;
 const DELAY_PROBABILITY = 0.002;
 const CRASHES = 100;
@@ -192,7 +202,7 @@ function simulate(fleetName: string) {
   let heartbeats = 0;
   function onSend(i: number, sentAt: number): void {
     if (sentAt >= crashAt[i]) return;
-    queue.push(sentAt + intervalMs[i] * uniform(1 - JITTER, 1 + JITTER), i * 2 + SEND);
+    queue.push(sentAt + intervalMs[i] * uniform(1 - fleet.jitter, 1 + fleet.jitter), i * 2 + SEND);
     heartbeats++;
     if (random() < LOSS || isFlapping(i, sentAt)) return;
     let arrival = sentAt + uniform(5, 50);
@@ -363,7 +373,7 @@ function simulate(fleetName: string) {
     simulatedSeconds: DURATION_MS / 1000,
     sweepIntervalMs: SWEEP_MS,
     runtimeSeconds: round(runtimeMs / 1000, 2),
-    model: { jitter: `+-${JITTER * 100}% per interval`, loss: LOSS, delayedBursts: DELAY_PROBABILITY, intervals: fleet.intervals },
+    model: { jitter: `+-${fleet.jitter * 100}% per interval`, loss: LOSS, delayedBursts: DELAY_PROBABILITY, intervals: fleet.intervals },
     heartbeatsPerAgentHour: round(heartbeats / AGENTS / (DURATION_MS / 3_600_000), 0),
     liveSuspect: {
       liveAgents,
