@@ -80,7 +80,7 @@ class Track implements SweptAgent {
  *   intervals, but lost ones are counted. Past the timeout an agent is silent (for
  *   partitions); SUSPECT once its phi-accrual suspicion (see suspicion.ts) reaches
  *   `suspectPhi`, so that a lost heartbeat or two is not news; DOWN past
- *   `downAfterTimeouts` timeouts.
+ *   `downAfterTimeouts` timeouts, and no sooner than SUSPECT.
  * - Agents sharing a label value (region, zone) that go silent together are a
  *   network problem, not crashes: they become PARTITIONED, under one group
  *   (PartitionDetector).
@@ -307,8 +307,8 @@ export class AdaptiveHealthClassifier {
       case AgentStatus.DOWN:
         return reasons.down(silenceMs, this.settings.downAfterTimeouts, track.timeoutMs, agent.intervalSeconds);
       case AgentStatus.SUSPECT: {
-        const rhythm = this.rhythmOf(track, agent.intervalSeconds);
-        return reasons.suspect(silenceMs, suspicion(silenceMs, rhythm.meanMs, rhythm.stdMs, rhythm.lossRate), this.settings.suspectPhi, rhythm);
+        const phi = this.suspicionOf(agent.key, agent.intervalSeconds, silenceMs);
+        return reasons.suspect(silenceMs, phi, this.settings.suspectPhi, this.rhythmOf(track, agent.intervalSeconds));
       }
       default: {
         const wasSilent = current === AgentStatus.SUSPECT || current === AgentStatus.DOWN || current === AgentStatus.PARTITIONED;
