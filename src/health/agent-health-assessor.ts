@@ -4,7 +4,7 @@ export interface HealthInputs {
   status: AgentStatus;
   secondsSinceHeartbeat: number;
   intervalSeconds: number;
-  /** The detector's current timeout for this agent (silence past it is SUSPECT). */
+  /** The detector's current timeout for this agent (silence past it is suspicious). */
   timeoutSeconds: number;
   /** Coefficient of variation of heartbeat inter-arrival times; undefined until known. */
   jitterCv?: number;

@@ -27,6 +27,8 @@ describe('classifierSettingsOf', () => {
       DETECTOR_MIN_TIMEOUT_MS: '1500',
       DETECTOR_MAX_TIMEOUT_INTERVALS: '4',
       DETECTOR_DOWN_AFTER_TIMEOUTS: '1.1',
+      DETECTOR_SUSPECT_PHI: '4',
+      DETECTOR_ASSUMED_LOSS_RATE: '0.001',
       DETECTOR_JITTER_CV_THRESHOLD: '0.7',
       DETECTOR_RESOURCE_PERCENT: '90',
       PARTITION_GROUP_LABELS: 'dc,rack',
@@ -42,6 +44,8 @@ describe('classifierSettingsOf', () => {
       minTimeoutMs: 1500,
       maxTimeoutFactor: 4,
       downAfterTimeouts: 1.1,
+      suspectPhi: 4,
+      assumedLossRate: 0.001,
       jitterCvThreshold: 0.7,
       resourceThresholdPercent: 90,
       partitionGroupLabels: ['dc', 'rack'],
@@ -54,11 +58,14 @@ describe('classifierSettingsOf', () => {
   });
 
   it("names the variable of a value out of the classifier's bounds, in the variable's unit", () => {
-    const message = configError(() => settingsFrom({ DETECTOR_DOWN_AFTER_TIMEOUTS: '1', FLAP_WINDOW_SECONDS: '5', PARTITION_MIN_AGENTS: '2.5' }));
+    const message = configError(() =>
+      settingsFrom({ DETECTOR_DOWN_AFTER_TIMEOUTS: '1', FLAP_WINDOW_SECONDS: '5', PARTITION_MIN_AGENTS: '2.5', DETECTOR_ASSUMED_LOSS_RATE: '0.6' }),
+    );
     expect(message).toMatch(/^Invalid configuration:/);
     expect(message).toMatch(/DETECTOR_DOWN_AFTER_TIMEOUTS="1": DETECTOR_DOWN_AFTER_TIMEOUTS must be a number from 1.1 to 20/);
     expect(message).toMatch(/FLAP_WINDOW_SECONDS="5": FLAP_WINDOW_SECONDS must be a number from 10 to 86400/);
     expect(message).toMatch(/PARTITION_MIN_AGENTS="2.5": PARTITION_MIN_AGENTS must be an integer from 2 to 100000/);
+    expect(message).toMatch(/DETECTOR_ASSUMED_LOSS_RATE="0.6": DETECTOR_ASSUMED_LOSS_RATE must be a number from 0.0001 to 0.5/);
   });
 
   it('leaves the parsing to loadConfig: a value that is no number never gets here', () => {

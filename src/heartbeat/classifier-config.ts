@@ -15,6 +15,8 @@ const VARIABLES: readonly [NumericSetting, ClassifierVariable, number][] = [
   ['minTimeoutMs', 'DETECTOR_MIN_TIMEOUT_MS', 1],
   ['maxTimeoutFactor', 'DETECTOR_MAX_TIMEOUT_INTERVALS', 1],
   ['downAfterTimeouts', 'DETECTOR_DOWN_AFTER_TIMEOUTS', 1],
+  ['suspectPhi', 'DETECTOR_SUSPECT_PHI', 1],
+  ['assumedLossRate', 'DETECTOR_ASSUMED_LOSS_RATE', 1],
   ['jitterCvThreshold', 'DETECTOR_JITTER_CV_THRESHOLD', 1],
   ['resourceThresholdPercent', 'DETECTOR_RESOURCE_PERCENT', 1],
   ['partitionMinAgents', 'PARTITION_MIN_AGENTS', 1],

@@ -103,3 +103,30 @@ export const region = (value: string, zone?: string): Label[] => [
   ...(zone === undefined ? [] : [{ name: 'zone', value: zone }]),
   { name: 'team', value: 'qa' },
 ];
+
+/**
+ * Arrival times of an agent that sleeps `intervalMs` ±`jitter` (a fraction, uniform) between
+ * sends from `fromMs` up to `toMs`, losing each heartbeat with probability `loss`, as in
+ * bench/detector-simulation.ts; `lostInARow[k]` counts the runs of exactly k lost heartbeats.
+ */
+export function sleepLoop(
+  random: () => number,
+  intervalMs: number,
+  fromMs: number,
+  toMs: number,
+  { jitter = 0.3, loss = 0 }: { jitter?: number; loss?: number } = {},
+): { beats: number[]; lostInARow: number[] } {
+  const beats: number[] = [];
+  const lostInARow = [0];
+  let run = 0;
+  for (let at = fromMs; at <= toMs; at += intervalMs * (1 - jitter + 2 * jitter * random())) {
+    if (random() < loss) {
+      run++;
+      continue;
+    }
+    if (run > 0) lostInARow[run] = (lostInARow[run] ?? 0) + 1;
+    run = 0;
+    beats.push(at);
+  }
+  return { beats, lostInARow };
+}

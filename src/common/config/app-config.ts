@@ -127,11 +127,23 @@ export class AppConfig {
   @IsNumber()
   DETECTOR_MAX_TIMEOUT_INTERVALS?: number;
 
-  /** SUSPECT after one adaptive timeout of silence; DOWN after this many. */
+  /** DOWN after this many adaptive timeouts of silence (and no sooner than SUSPECT). */
   @IsOptional()
   @Type(() => Number)
   @IsNumber()
   DETECTOR_DOWN_AFTER_TIMEOUTS?: number;
+
+  /** SUSPECT once the phi-accrual suspicion of a silent agent reaches this (10^-φ: the chance for a live agent). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  DETECTOR_SUSPECT_PHI?: number;
+
+  /** Share of heartbeats suspicion takes as lost on any network (an agent's measured loss counts when higher). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  DETECTOR_ASSUMED_LOSS_RATE?: number;
 
   /** DEGRADED when heartbeat jitter (coefficient of variation) exceeds this. */
   @IsOptional()

@@ -1,6 +1,8 @@
 import { AgentStatus } from '../agent-status';
-import { every, region, Timeline, wobble } from '../../../test/support/classifier-timeline';
+import { every, region, sleepLoop, Timeline, wobble } from '../../../test/support/classifier-timeline';
+import { seededRandom } from '../../../test/support/seeded-random';
 import { AdaptiveHealthClassifier, AgentSnapshot } from './adaptive-health-classifier';
+import { seconds } from './verdict-reasons';
 
 describe('AdaptiveHealthClassifier', () => {
   describe('liveness', () => {
@@ -18,32 +20,60 @@ describe('AdaptiveHealthClassifier', () => {
       expect(timeline.changes).toEqual([expect.objectContaining({ to: AgentStatus.HEALTHY, reason: 'heartbeats on time' })]);
     });
 
-    it('goes SUSPECT past one adaptive timeout and DOWN past two after a crash', () => {
-      const timeline = new Timeline(new AdaptiveHealthClassifier({ downAfterTimeouts: 2 }));
-      // Perfectly regular 10 s agent that dies after its heartbeat at 300 s.
-      timeline.add('crashy', 10, every(10_000, 0, 300_000));
+    it('goes SUSPECT once the silence is unlikely for the agent, and DOWN past downAfterTimeouts, after a crash', () => {
+      const timeline = new Timeline();
+      // A 2 s agent with +-30% jitter that dies after its last heartbeat before 300 s.
+      const { beats } = sleepLoop(seededRandom(7), 2000, 0, 300_000);
+      const last = beats[beats.length - 1];
+      timeline.add('crashy', 2, beats);
       timeline.runUntil(300_000);
-      const timeout = timeline.classifier.timeoutMs('crashy', 10);
-      expect(timeout).toBe(10_000);
+      const timeoutMs = timeline.classifier.timeoutMs('crashy', 2);
       timeline.runUntil(400_000);
-      expect(timeline.changesOf('crashy')).toEqual([
-        {
-          at: 311_000,
-          key: 'crashy',
-          from: AgentStatus.HEALTHY,
-          to: AgentStatus.SUSPECT,
-          reason: 'no heartbeat for 11s, past the adaptive timeout of 10s (interval 10s)',
-          group: undefined,
-        },
-        {
-          at: 321_000,
-          key: 'crashy',
-          from: AgentStatus.SUSPECT,
-          to: AgentStatus.DOWN,
-          reason: 'no heartbeat for 21s, past 2 adaptive timeouts of 10s (interval 10s)',
-          group: undefined,
-        },
-      ]);
+      const [suspect, down, ...rest] = timeline.changesOf('crashy');
+      expect(rest).toEqual([]);
+      expect(suspect).toMatchObject({ from: AgentStatus.HEALTHY, to: AgentStatus.SUSPECT });
+      expect(suspect.reason).toMatch(/^no heartbeat for \d\.\ds, suspicion φ \d\.\d \(threshold 5\.5; heartbeats every 2\.0s ± 0\.\ds, 1% lost\)$/);
+      // Past three intervals (two lost heartbeats are 1e-4 likely), yet well before DOWN.
+      expect(suspect.at - last).toBeGreaterThan(3 * 2000);
+      expect(suspect.at - last).toBeLessThan(4.5 * 2000);
+      // DOWN exactly where downAfterTimeouts alone put it before suspicion: at the first sweep past 2.75 timeouts.
+      expect(down).toMatchObject({ from: AgentStatus.SUSPECT, to: AgentStatus.DOWN });
+      expect(down.at).toBe(Math.floor((last + 2.75 * timeoutMs) / 1000) * 1000 + 1000);
+      expect(down.reason).toBe(`no heartbeat for ${seconds(down.at - last)}, past 2.75 adaptive timeouts of ${seconds(timeoutMs)} (interval 2s)`);
+    });
+
+    it('keeps live agents with 1% loss and +-30% jitter out of SUSPECT for an hour', () => {
+      const timeline = new Timeline();
+      const random = seededRandom(13);
+      const lostInARow: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const interval = i % 2 === 0 ? 1000 : 2000;
+        const agent = sleepLoop(random, interval, random() * interval, 3_600_000, { loss: 0.01 });
+        agent.lostInARow.forEach((n, k) => (lostInARow[k] = (lostInARow[k] ?? 0) + n));
+        timeline.add(`live-${i}`, interval / 1000, agent.beats);
+      }
+      timeline.runUntil(3_600_000);
+      // ~54,000 intervals: hundreds of single losses, a few double ones, none of them news.
+      expect(lostInARow[1]).toBeGreaterThan(400);
+      expect(lostInARow[2]).toBeGreaterThanOrEqual(2);
+      expect(timeline.changes).toEqual([]);
+    });
+
+    it('takes two lost heartbeats of a regular agent for no crash, and says DOWN once it is suspect', () => {
+      const timeline = new Timeline();
+      const twoLost = (at: number) => Math.abs(at - 200_000) < 500 || Math.abs(at - 210_000) < 500;
+      timeline.add('unlucky', 10, every(10_000, 0, 600_000, { jitter: wobble(100), skip: twoLost }));
+      timeline.add('dead', 10, every(10_000, 0, 300_000, { jitter: wobble(100) }));
+      timeline.runUntil(600_000);
+      // Its timeout is about one interval: 2.75 timeouts alone would have called a silence of three intervals DOWN.
+      expect(timeline.classifier.timeoutMs('unlucky', 10)).toBeLessThan(11_000);
+      expect(timeline.changesOf('unlucky')).toEqual([]);
+      const [down, ...rest] = timeline.changesOf('dead');
+      expect(rest).toEqual([]);
+      expect(down).toMatchObject({ from: AgentStatus.HEALTHY, to: AgentStatus.DOWN });
+      // The last heartbeat was at 300 s (+-100 ms): three intervals and a little.
+      expect(down.at).toBeGreaterThan(330_000);
+      expect(down.at).toBeLessThan(336_000);
     });
 
     it('detects the crash of a jittery agent later than that of a regular one', () => {
@@ -59,8 +89,8 @@ describe('AdaptiveHealthClassifier', () => {
       const timeline = new Timeline();
       timeline.add('sleepy', 5, every(5000, 0, 600_000, { skip: (at) => at > 200_000 && at < 260_000 }));
       timeline.runUntil(600_000);
-      expect(timeline.changesOf('sleepy').map((c) => c.to)).toEqual([AgentStatus.SUSPECT, AgentStatus.DOWN, AgentStatus.HEALTHY]);
-      expect(timeline.changesOf('sleepy')[2]).toMatchObject({ at: 260_000, reason: 'heartbeats resumed after 60s silence' });
+      expect(timeline.changesOf('sleepy').map((c) => c.to)).toEqual([AgentStatus.DOWN, AgentStatus.HEALTHY]);
+      expect(timeline.changesOf('sleepy')[1]).toMatchObject({ at: 260_000, reason: 'heartbeats resumed after 60s silence' });
     });
 
     it('learns nothing from an outage: the timeout stays tight after it', () => {
@@ -72,7 +102,7 @@ describe('AdaptiveHealthClassifier', () => {
       expect(timeline.status('back')).toBe(AgentStatus.HEALTHY);
       expect(timeline.classifier.timeoutMs('back', 5)).toBeCloseTo(before, -2);
       timeline.runUntil(900_000);
-      expect(timeline.changesOf('back').map((c) => c.to)).toEqual([AgentStatus.SUSPECT, AgentStatus.DOWN, AgentStatus.HEALTHY]);
+      expect(timeline.changesOf('back').map((c) => c.to)).toEqual([AgentStatus.DOWN, AgentStatus.HEALTHY]);
     });
 
     it('keeps its history when an outage follows lost heartbeats', () => {
@@ -216,7 +246,7 @@ describe('AdaptiveHealthClassifier', () => {
       const timeline = new Timeline();
       timeline.add('hot', 5, every(5000, 0, 50_000), [], { cpu: 99 });
       timeline.runUntil(120_000);
-      expect(timeline.changesOf('hot').map((c) => c.to)).toEqual([AgentStatus.DEGRADED, AgentStatus.SUSPECT, AgentStatus.DOWN]);
+      expect(timeline.changesOf('hot').map((c) => c.to)).toEqual([AgentStatus.DEGRADED, AgentStatus.DOWN]);
     });
   });
 

@@ -4,6 +4,7 @@ import { ClassifierSettings, resolveClassifierSettings, WINDOW_CAPACITY } from '
 import { FlapTracker } from './flap-tracker';
 import { InterArrivalWindow } from './inter-arrival-window';
 import { Membership, PartitionDetector, SweptAgent } from './partition-detector';
+import { suspicion } from './suspicion';
 import * as reasons from './verdict-reasons';
 
 /** What the classifier reads of each agent at sweep time (times are epoch ms). */
@@ -30,6 +31,14 @@ const CATCH_UP_FRACTION = 0.5;
 const JITTER_MIN_SAMPLES = 16;
 /** A DEGRADED agent stays so until its jitter falls this far below the threshold (no churn at the edge). */
 const JITTER_HYSTERESIS = 0.8;
+/**
+ * Suspicion takes the spread of inter-arrival times as at least this fraction of their mean
+ * (Akka's 100 ms at its 1 s default): a few perfectly regular intervals are no promise that
+ * the next one will be.
+ */
+const MIN_SPREAD = 0.1;
+/** The measured loss rate follows about this many recent heartbeats (an exponential average). */
+const LOSS_MEMORY = 256;
 
 /** Everything the classifier remembers of one agent: constant size. */
 class Track implements SweptAgent {
@@ -39,6 +48,10 @@ class Track implements SweptAgent {
   longestGapMs = 0;
   longGapsInRow = 0;
   lastLongGapWasOutage = false;
+  /** Share of recent heartbeats lost, as the gaps that held them tell. */
+  lossRate = 0;
+  /** The last heartbeat before the silence that reached suspectPhi. */
+  suspectedSilenceSince = NaN;
 
   statsDirty = true;
   statsInterval = NaN;
@@ -64,7 +77,10 @@ class Track implements SweptAgent {
  * - The timeout adapts to each agent (mean + k std of its last 32 inter-arrival
  *   times, within bounds): a regular agent is caught quickly, an erratic one is
  *   not accused for its jitter. Lost heartbeats and outages are not learnt as
- *   intervals. SUSPECT past one timeout, DOWN past `downAfterTimeouts`.
+ *   intervals, but lost ones are counted. Past the timeout an agent is silent (for
+ *   partitions); SUSPECT once its phi-accrual suspicion (see suspicion.ts) reaches
+ *   `suspectPhi`, so that a lost heartbeat or two is not news; DOWN past
+ *   `downAfterTimeouts` timeouts, and no sooner than SUSPECT.
  * - Agents sharing a label value (region, zone) that go silent together are a
  *   network problem, not crashes: they become PARTITIONED, under one group
  *   (PartitionDetector).
@@ -104,7 +120,10 @@ export class AdaptiveHealthClassifier {
       // the same delay again, not the agent's rhythm.
       const catchingUp = track.longGapsInRow > 0 && gap < CATCH_UP_FRACTION * track.window.mean();
       track.longGapsInRow = 0;
-      if (!catchingUp) track.window.push(gap);
+      if (!catchingUp) {
+        track.window.push(gap);
+        track.lossRate -= track.lossRate / LOSS_MEMORY;
+      }
       return;
     }
     // A gap past the timeout holds lost heartbeats or an outage. Neither is the
@@ -126,7 +145,11 @@ export class AdaptiveHealthClassifier {
     // Lost heartbeats: learn the intervals they would have had.
     const mean = track.window.mean();
     const beats = mean > 0 ? Math.min(WINDOW_CAPACITY, Math.max(1, Math.round(gap / mean))) : 1;
-    for (let i = 0; i < beats; i++) track.window.push(gap / beats);
+    for (let i = 0; i < beats; i++) {
+      track.window.push(gap / beats);
+      // beats - 1 lost, then the one that arrived.
+      track.lossRate += ((i < beats - 1 ? 1 : 0) - track.lossRate) / LOSS_MEMORY;
+    }
   }
 
   /** The agent's current adaptive timeout, ms. A query: it changes nothing. */
@@ -134,6 +157,16 @@ export class AdaptiveHealthClassifier {
     const track = this.tracks.get(key);
     if (track !== undefined && !track.statsDirty && track.statsInterval === intervalSeconds) return track.timeoutMs;
     return this.computeTimeout(track?.window, intervalSeconds);
+  }
+
+  /**
+   * How sure the classifier is that an agent silent for `silenceMs` has failed: φ, where
+   * 10^-φ is the chance that a live agent with its rhythm and losses stays silent that long.
+   * A query: it changes nothing.
+   */
+  suspicionOf(key: string, intervalSeconds: number, silenceMs: number): number {
+    const { meanMs, stdMs, lossRate } = this.rhythmOf(this.tracks.get(key), intervalSeconds);
+    return suspicion(silenceMs, meanMs, stdMs, lossRate);
   }
 
   /**
@@ -218,14 +251,22 @@ export class AdaptiveHealthClassifier {
       membership.leave();
     }
 
-    const status =
-      silenceMs > downAfterMs
+    // Past the timeout an agent counts as silent (for partitions); it is SUSPECT only once its
+    // silence is unlikely enough for a live agent with its rhythm and losses, and DOWN past
+    // downAfterTimeouts no sooner: two lost heartbeats of a regular agent are no crash.
+    // Suspicion only grows while a silence lasts, so once there it is not computed again.
+    let suspected = track.suspectedSilenceSince === agent.lastHeartbeatAt;
+    if (!suspected && track.silent) {
+      suspected = this.suspicionOf(agent.key, agent.intervalSeconds, silenceMs) >= settings.suspectPhi;
+      if (suspected) track.suspectedSilenceSince = agent.lastHeartbeatAt;
+    }
+    const status = !suspected
+      ? this.isDegraded(agent, track, current)
+        ? AgentStatus.DEGRADED
+        : AgentStatus.HEALTHY
+      : silenceMs > downAfterMs
         ? AgentStatus.DOWN
-        : track.silent
-          ? AgentStatus.SUSPECT
-          : this.isDegraded(agent, track, current)
-            ? AgentStatus.DEGRADED
-            : AgentStatus.HEALTHY;
+        : AgentStatus.SUSPECT;
     const alive = status === AgentStatus.HEALTHY || status === AgentStatus.DEGRADED;
 
     // Recoveries are counted from the classifier's own view, which goes on while
@@ -265,8 +306,10 @@ export class AdaptiveHealthClassifier {
     switch (status) {
       case AgentStatus.DOWN:
         return reasons.down(silenceMs, this.settings.downAfterTimeouts, track.timeoutMs, agent.intervalSeconds);
-      case AgentStatus.SUSPECT:
-        return reasons.suspect(silenceMs, track.timeoutMs, agent.intervalSeconds);
+      case AgentStatus.SUSPECT: {
+        const phi = this.suspicionOf(agent.key, agent.intervalSeconds, silenceMs);
+        return reasons.suspect(silenceMs, phi, this.settings.suspectPhi, this.rhythmOf(track, agent.intervalSeconds));
+      }
       default: {
         const wasSilent = current === AgentStatus.SUSPECT || current === AgentStatus.DOWN || current === AgentStatus.PARTITIONED;
         if (status === AgentStatus.DEGRADED) {
@@ -306,6 +349,22 @@ export class AdaptiveHealthClassifier {
       resourceThresholdPercent: this.settings.resourceThresholdPercent,
       jitter: this.isJittery(track, current) ? { cv: track.cv, threshold: this.settings.jitterCvThreshold } : undefined,
     });
+  }
+
+  /**
+   * What suspicion expects of the agent: its inter-arrival times (the declared interval
+   * until there are enough), and its measured loss rate, never below the one assumed of
+   * every network.
+   */
+  private rhythmOf(track: Track | undefined, intervalSeconds: number): reasons.Rhythm {
+    const window = track?.window;
+    const known = window !== undefined && window.count >= this.settings.minSamples;
+    const meanMs = known ? window.mean() : intervalSeconds * 1000;
+    return {
+      meanMs,
+      stdMs: Math.max(known ? window.std() : 0, MIN_SPREAD * meanMs),
+      lossRate: Math.max(this.settings.assumedLossRate, track?.lossRate ?? 0),
+    };
   }
 
   private trackOf(key: string): Track {

@@ -5,6 +5,8 @@ describe('classifier settings', () => {
   it('defaults to the documented values', () => {
     expect(DEFAULT_CLASSIFIER_SETTINGS).toMatchObject<Partial<ClassifierSettings>>({
       minSamples: 5,
+      suspectPhi: 5.5,
+      assumedLossRate: 0.01,
       jitterCvThreshold: 0.5,
       resourceThresholdPercent: 95,
       partitionGroupLabels: ['region', 'zone'],
@@ -34,6 +36,8 @@ describe('classifier settings', () => {
     [{ partitionSilentFraction: 0 }, /partitionSilentFraction/],
     [{ flapThreshold: 0 }, /flapThreshold/],
     [{ maxTimeoutFactor: NaN }, /maxTimeoutFactor/],
+    [{ suspectPhi: 0 }, /suspectPhi must be a number from 0.5 to 16/],
+    [{ assumedLossRate: 0 }, /assumedLossRate must be a number from 0.0001 to 0.5/],
   ])('refuses %j', (settings, message) => {
     expect(() => new AdaptiveHealthClassifier(settings)).toThrow(message);
   });

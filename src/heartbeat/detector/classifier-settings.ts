@@ -7,8 +7,15 @@ export interface ClassifierSettings {
   maxTimeoutFactor: number;
   /** Below this many inter-arrival times the timeout is 1.5 declared intervals. */
   minSamples: number;
-  /** DOWN once the silence exceeds this many adaptive timeouts (SUSPECT after one). */
+  /** DOWN once the silence exceeds this many adaptive timeouts. */
   downAfterTimeouts: number;
+  /**
+   * SUSPECT once the agent is silent past its timeout and its phi-accrual suspicion reaches
+   * this: a live agent gets there once in 10^suspectPhi heartbeat intervals.
+   */
+  suspectPhi: number;
+  /** Share of heartbeats that suspicion takes as lost on any network; an agent's own measured loss counts when higher. */
+  assumedLossRate: number;
   /** DEGRADED when the coefficient of variation of inter-arrival times exceeds this. */
   jitterCvThreshold: number;
   /** DEGRADED when a cpu, memory or disk reading is at least this percentage. */
@@ -42,6 +49,8 @@ export const DEFAULT_CLASSIFIER_SETTINGS: ClassifierSettings = Object.freeze({
   maxTimeoutFactor: 3,
   minSamples: 5,
   downAfterTimeouts: 2.75,
+  suspectPhi: 5.5,
+  assumedLossRate: 0.01,
   jitterCvThreshold: 0.5,
   resourceThresholdPercent: 95,
   partitionGroupLabels: Object.freeze(['region', 'zone']) as string[],
@@ -63,7 +72,7 @@ interface Bounds {
 /**
  * The accepted range of every numeric setting, for the classifier and for the environment
  * variables that set it alike. Reasons for the less obvious ones: past one timeout an agent
- * is SUSPECT, so DOWN must come later (downAfterTimeouts > 1); a new agent's timeout is 1.5
+ * is silent, so DOWN must come later (downAfterTimeouts > 1); a new agent's timeout is 1.5
  * declared intervals, which the upper bound must not cut (maxTimeoutFactor >= 1.5); one
  * recovery is no flapping (flapThreshold >= 2).
  */
@@ -73,6 +82,8 @@ const CLASSIFIER_SETTING_BOUNDS: Readonly<Record<NumericSetting, Bounds>> = Obje
   maxTimeoutFactor: { min: 1.5, max: 100 },
   minSamples: { min: 2, max: WINDOW_CAPACITY, integer: true },
   downAfterTimeouts: { min: 1.1, max: 20 },
+  suspectPhi: { min: 0.5, max: 16 },
+  assumedLossRate: { min: 0.0001, max: 0.5 },
   jitterCvThreshold: { min: 0.05, max: 10 },
   resourceThresholdPercent: { min: 1, max: 100 },
   partitionMinAgents: { min: 2, max: 100_000, integer: true },

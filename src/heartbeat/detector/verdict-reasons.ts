@@ -14,8 +14,19 @@ export const regularAgain = () => 'heartbeats regular and readings normal again'
 
 export const resumed = (silenceMs: number) => (silenceMs > 0 ? `heartbeats resumed after ${seconds(silenceMs)} silence` : 'heartbeats resumed');
 
-export const suspect = (silenceMs: number, timeoutMs: number, intervalSeconds: number) =>
-  `no heartbeat for ${seconds(silenceMs)}, past the adaptive timeout of ${seconds(timeoutMs)} (interval ${intervalSeconds}s)`;
+/** What suspicion expects of an agent's heartbeats. */
+export interface Rhythm {
+  meanMs: number;
+  stdMs: number;
+  lossRate: number;
+}
+
+export const suspect = (silenceMs: number, phi: number, threshold: number, rhythm: Rhythm) =>
+  `no heartbeat for ${seconds(silenceMs)}, suspicion φ ${phi.toFixed(1)} (threshold ${threshold}; ` +
+  `heartbeats every ${seconds(rhythm.meanMs)} ± ${seconds(rhythm.stdMs)}, ${percent(rhythm.lossRate)} lost)`;
+
+/** "1%", "0.3%", "12%". */
+const percent = (fraction: number) => `${Number((100 * fraction).toPrecision(2))}%`;
 
 export const down = (silenceMs: number, downAfterTimeouts: number, timeoutMs: number, intervalSeconds: number) =>
   `no heartbeat for ${seconds(silenceMs)}, past ${downAfterTimeouts} adaptive timeouts of ${seconds(timeoutMs)} (interval ${intervalSeconds}s)`;
