@@ -1,0 +1,42 @@
+/** The signed-in operator: the pasted token (kept for this tab only) and what its claims allow. */
+export const TOKEN_KEY = 'vitals.token';
+const ENVIRONMENT_KEY = 'vitals.environment';
+
+export interface Session {
+  token: string;
+  subject: string;
+  roles: string[];
+  /** the environments the token names; empty when it holds every one ("*") */
+  environments: string[];
+  expiresAt: number;
+}
+
+/** Reads the claims without verifying them: the server verifies on every request, the page only adapts to them. */
+export function sessionOf(token: string): Session | string {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return 'not a JWT: expected three dot-separated parts';
+  let claims: { sub?: unknown; roles?: unknown; environments?: unknown; exp?: unknown };
+  try {
+    claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as typeof claims;
+  } catch {
+    return 'not a JWT: its payload is not base64url JSON';
+  }
+  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+  const environments = strings(claims.environments);
+  const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : 0;
+  if (expiresAt <= Date.now()) return 'the token has expired';
+  return {
+    token,
+    subject: typeof claims.sub === 'string' ? claims.sub : '?',
+    roles: strings(claims.roles),
+    environments: environments.includes('*') ? [] : environments,
+    expiresAt,
+  };
+}
+
+export const canHandleAlerts = (session: Session) => session.roles.some((role) => role === 'operator' || role === 'admin');
+
+export const storedToken = () => sessionStorage.getItem(TOKEN_KEY);
+export const storeToken = (token: string | null) => (token === null ? sessionStorage.removeItem(TOKEN_KEY) : sessionStorage.setItem(TOKEN_KEY, token));
+export const storedEnvironment = () => sessionStorage.getItem(ENVIRONMENT_KEY);
+export const storeEnvironment = (environment: string) => sessionStorage.setItem(ENVIRONMENT_KEY, environment);
