@@ -88,6 +88,7 @@ describe('web dashboard in a browser', () => {
     });
     page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
     page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`));
   });
   afterAll(async () => {
     await browser?.close();
@@ -191,12 +192,28 @@ describe('web dashboard in a browser', () => {
     await shoot('agent-page');
   });
 
-  it('serves GraphiQL at /graphql, using the signed-in token for the schema', async () => {
-    const introspection = page.waitForResponse((r) => r.url().endsWith('/graphql') && r.request().method() === 'POST' && r.status() === 200);
+  it('serves GraphiQL at /graphql, sending the signed-in token for the schema, queries and subscriptions', async () => {
+    const introspection = page.waitForResponse((r) => r.url().endsWith('/graphql') && r.request().postData()?.includes('IntrospectionQuery') === true);
     await page.goto(`${t.url}/graphql`);
     await page.waitForSelector('.graphiql-container .monaco-editor');
-    expect(await (await introspection).text()).toContain('__schema');
+    expect((await introspection).status()).toBe(200);
+    await page.click('.graphiql-execute-button');
+    await page.waitForSelector('.graphiql-response :text("totalCount")');
+    // Monaco lays text out with no-break spaces.
+    expect(await page.locator('.graphiql-response').innerText()).toMatch(/"totalCount":\s8,/);
     await shoot('graphiql');
+
+    // A subscription streams over graphql-ws with the same token: db-1 comes back. (The dashboard's own subscriptions ended with its page.)
+    await waitFor(() => t.listeners(healthTopic('prod')) === 0, 'the dashboard to unsubscribe');
+    await page.click('.graphiql-query-editor .monaco-editor');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText('subscription { agentHealthChanged(environment: "prod") { agentId status } }');
+    await page.click('.graphiql-execute-button');
+    await t.listening(healthTopic('prod'));
+    await ingest(t.clock.now());
+    await t.get(AgentRegistry).sweep();
+    await page.waitForSelector('.graphiql-response :text("HEALTHY")');
+    expect(await page.locator('.graphiql-response').innerText()).toMatch(/"agentId":\s"db-1"/);
     expect(external).toEqual([]);
     expect(problems).toEqual([]);
   });
