@@ -5,6 +5,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { LiveAggregatesService } from '../src/dashboard/live/live-aggregates.service';
 import { AgentRegistry } from '../src/heartbeat/agent-registry';
 import { healthTopic } from '../src/heartbeat/agent-state';
+import { AgentStatus } from '../src/heartbeat/agent-status';
 import { alertTopic } from '../src/alerting/alerting.service';
 import { DOCUMENTS } from '../web/src/api/documents';
 import { INGEST, TestApp, waitFor } from './support/test-app';
@@ -138,7 +139,7 @@ describe('web dashboard in a browser', () => {
     for (let i = 0; i < 120 && !down; i++) {
       t.clock.advance(SEC);
       await ingest(t.clock.now(), ['db-1']);
-      down = (await t.get(AgentRegistry).sweep()).some((c) => c.agentId === 'db-1' && c.status === 'DOWN');
+      down = (await t.get(AgentRegistry).sweep()).some((c) => c.agentId === 'db-1' && c.status === AgentStatus.DOWN);
     }
     expect(down).toBe(true);
     for (let i = 0; i < 5; i++) {

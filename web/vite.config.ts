@@ -16,6 +16,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 6000, // GraphiQL's editor (Monaco) is large; the dashboard's own chunk is small
     rollupOptions: {
       input: { dashboard: resolve(__dirname, 'index.html'), graphiql: resolve(__dirname, 'graphiql/index.html') },
+      // GraphiQL's React libraries mark modules "use client" (for server-rendering frameworks): meaningless in a bundle.
+      onwarn: (warning, warn) => warning.code === 'MODULE_LEVEL_DIRECTIVE' || warn(warning),
     },
   },
   // The explorer's workers are ES modules (graphiql/setup-workers/vite).

@@ -59,8 +59,12 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: (why?: 
       <header>
         <strong>Vitals</strong>
         <nav>
-          <a href="#/" class={route.page === 'overview' ? 'current' : ''}>Fleet</a>
-          <a href="#/alerts" class={route.page === 'alerts' ? 'current' : ''}>Alerts</a>
+          <a href="#/" class={route.page === 'overview' ? 'current' : ''}>
+            Fleet
+          </a>
+          <a href="#/alerts" class={route.page === 'alerts' ? 'current' : ''}>
+            Alerts
+          </a>
           <a href="/graphql">GraphQL</a>
         </nav>
         <EnvironmentPicker session={session} environment={environment} onChange={setEnvironment} />

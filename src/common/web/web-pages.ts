@@ -26,12 +26,18 @@ export function serveWebPages(app: NestExpressApplication, dir = join(projectRoo
   // Before the token check on /graphql: a browser asking for a page gets GraphiQL; a GraphQL GET (with ?query=) goes on to Apollo.
   const explorerHeaders = pageHeaders(EXPLORER_CSP);
   app.use('/graphql', (req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || req.query.query !== undefined || req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) !== 'text/html') return next();
+    if (
+      req.method !== 'GET' ||
+      req.query.query !== undefined ||
+      req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) !== 'text/html'
+    )
+      return next();
     explorerHeaders(req, res, () => res.setHeader('cache-control', 'no-cache').sendFile(explorer));
   });
 }
 
-const COMMON_CSP = "default-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const COMMON_CSP =
+  "default-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const DASHBOARD_CSP = `${COMMON_CSP}; script-src 'self'; style-src 'self'`;
 // GraphiQL's editor (Monaco) adds <style> elements at run time and runs its language services in workers.
 const EXPLORER_CSP = `${COMMON_CSP}; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; worker-src 'self'`;

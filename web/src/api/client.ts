@@ -60,7 +60,8 @@ export class Api {
       { query: document.query, variables: variables as Record<string, unknown> },
       {
         next: (message) => (message.errors?.length ? onError(new ApiError(message.errors[0].message, 'SUBSCRIPTION')) : next(message.data as R)),
-        error: (error) => onError(error instanceof Error ? error : new Error(Array.isArray(error) ? String((error as { message: string }[])[0]?.message) : 'socket closed')),
+        error: (error) =>
+          onError(error instanceof Error ? error : new Error(Array.isArray(error) ? String((error as { message: string }[])[0]?.message) : 'socket closed')),
         complete: () => undefined,
       },
     );

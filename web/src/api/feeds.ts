@@ -127,14 +127,19 @@ export function watchChart(api: Api, spec: ChartSpec, fleet: Fleet, onLines: (li
       const agentIds = liveAgents(series, mode, fleet.agents);
       if (agentIds?.length === 0) continue;
       subscriptions.push(
-        api.subscribe(LIVE, { environment, metric, window, agentIds }, ({ liveAggregates: w }) => {
-          const at = Date.parse(w.windowStart);
-          // A window the subscription joined late holds less than the trend step already loaded for it.
-          if (!w.complete && line.points.has(at)) return;
-          line.points.set(at, w.avg);
-          for (const t of line.points.keys()) if (t <= at - seconds * 1000) line.points.delete(t);
-          onLines([...lines]);
-        }, onError),
+        api.subscribe(
+          LIVE,
+          { environment, metric, window, agentIds },
+          ({ liveAggregates: w }) => {
+            const at = Date.parse(w.windowStart);
+            // A window the subscription joined late holds less than the trend step already loaded for it.
+            if (!w.complete && line.points.has(at)) return;
+            line.points.set(at, w.avg);
+            for (const t of line.points.keys()) if (t <= at - seconds * 1000) line.points.delete(t);
+            onLines([...lines]);
+          },
+          onError,
+        ),
       );
     }
     onLines([...lines]);
@@ -146,7 +151,12 @@ export function watchChart(api: Api, spec: ChartSpec, fleet: Fleet, onLines: (li
 }
 
 const lineName = (series: TrendLine, groupBy: string[]) =>
-  groupBy.length === 0 ? 'fleet' : series.labels.filter((l) => groupBy.includes(l.name)).map((l) => l.value).join(', ') || '(none)';
+  groupBy.length === 0
+    ? 'fleet'
+    : series.labels
+        .filter((l) => groupBy.includes(l.name))
+        .map((l) => l.value)
+        .join(', ') || '(none)';
 
 /** undefined: the whole fleet */
 function liveAgents(series: TrendLine, mode: ChartMode, agents: AgentRow[]): string[] | undefined {
@@ -159,8 +169,7 @@ function liveAgents(series: TrendLine, mode: ChartMode, agents: AgentRow[]): str
 /** Open (pending and firing) alerts, reloaded on every alert event. */
 export function watchAlerts(api: Api, environment: string, onAlerts: (alerts: AlertRow[]) => void, onError: (error: Error) => void): () => void {
   let stopped = false;
-  const load = () =>
-    api.request(ALERTS, { environment }).then(({ alerts }) => stopped || onAlerts(alerts.edges.map((e) => e.node)), onError);
+  const load = () => api.request(ALERTS, { environment }).then(({ alerts }) => stopped || onAlerts(alerts.edges.map((e) => e.node)), onError);
   const unsubscribe = api.subscribe(ALERT_EVENTS, { environment }, () => void load(), onError);
   void load();
   return () => {
@@ -169,11 +178,17 @@ export function watchAlerts(api: Api, environment: string, onAlerts: (alerts: Al
   };
 }
 
-export const acknowledge = (api: Api, environment: string, alert: AlertRow, comment?: string) => api.request(ACKNOWLEDGE, { environment, id: alert.id, comment });
+export const acknowledge = (api: Api, environment: string, alert: AlertRow, comment?: string) =>
+  api.request(ACKNOWLEDGE, { environment, id: alert.id, comment });
 
 /** Mutes this alert's exact label set (its rule and subject) until `endsAt`. */
 export const silence = (api: Api, environment: string, alert: AlertRow, endsAt: Date, comment: string) =>
   api.request(SILENCE, {
     environment,
-    silence: { comment, endsAt: endsAt.toISOString(), ruleId: alert.ruleId, matchers: alert.labels.map((l) => ({ name: l.name, op: 'EQ' as const, value: l.value })) },
+    silence: {
+      comment,
+      endsAt: endsAt.toISOString(),
+      ruleId: alert.ruleId,
+      matchers: alert.labels.map((l) => ({ name: l.name, op: 'EQ' as const, value: l.value })),
+    },
   });

@@ -25,7 +25,12 @@ export function AgentPage({ api, environment, id, fleet }: { api: Api; environme
   if (error) return <p class="error">{error}</p>;
   if (!page) return <p class="muted">Loading…</p>;
   const { agent, uptime, alerts } = page;
-  if (!agent) return <p class="error">No agent {id} in {environment}.</p>;
+  if (!agent)
+    return (
+      <p class="error">
+        No agent {id} in {environment}.
+      </p>
+    );
   const health = agent.health;
   return (
     <div class="agent-page">

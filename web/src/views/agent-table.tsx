@@ -31,7 +31,14 @@ export function AgentTable({ agents, now }: { agents: AgentRow[]; now: number })
   return (
     <section class="panel">
       <h2>
-        Agents <input type="search" aria-label="label filter" placeholder="filter by label, e.g. region=eu-west" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+        Agents{' '}
+        <input
+          type="search"
+          aria-label="label filter"
+          placeholder="filter by label, e.g. region=eu-west"
+          value={filter}
+          onInput={(e) => setFilter(e.currentTarget.value)}
+        />
       </h2>
       <table class="agents">
         <thead>

@@ -12,9 +12,19 @@ export function AlertFeed({ api, environment, session, fleet }: { api: Api; envi
   const [error, setError] = useState<string>();
   const [silenced, setSilenced] = useState<Record<string, string>>({});
   useEffect(() => watchAlerts(api, environment, setAlerts, (e) => setError(e.message)), [api, environment]);
-  const act = (action: Promise<unknown>) => action.then(() => setError(undefined), (e: Error) => setError(e.message));
+  const act = (action: Promise<unknown>) =>
+    action.then(
+      () => setError(undefined),
+      (e: Error) => setError(e.message),
+    );
   const silenceFor = async (alert: AlertRow) => {
-    const { createSilence } = await silence(api, environment, alert, new Date(fleet.serverNow + 3_600_000), `silenced for 1 h from the dashboard by ${session.subject}`);
+    const { createSilence } = await silence(
+      api,
+      environment,
+      alert,
+      new Date(fleet.serverNow + 3_600_000),
+      `silenced for 1 h from the dashboard by ${session.subject}`,
+    );
     setSilenced((all) => ({ ...all, [alert.id]: createSilence.endsAt }));
   };
   return (
@@ -26,7 +36,9 @@ export function AlertFeed({ api, environment, session, fleet }: { api: Api; envi
         {canHandleAlerts(session) &&
           ((alert) => (
             <>
-              {alert.acknowledgedBy === null && <button onClick={() => void act(acknowledge(api, environment, alert, `from the dashboard`))}>Acknowledge</button>}
+              {alert.acknowledgedBy === null && (
+                <button onClick={() => void act(acknowledge(api, environment, alert, `from the dashboard`))}>Acknowledge</button>
+              )}
               {silenced[alert.id] ? (
                 <span class="silenced">silenced until {time(silenced[alert.id])}</span>
               ) : (
@@ -45,8 +57,8 @@ export function AlertList({ alerts, now, children }: { alerts: AlertRow[]; now: 
     <ul class="alerts">
       {alerts.map((alert) => (
         <li key={alert.id} data-alert={alert.id} class={`severity-${alert.severity}`}>
-          <span class={`badge state-${alert.state}`}>{alert.state}</span> <span class="badge">{alert.severity}</span> <strong>{alert.ruleName ?? alert.ruleId}</strong>{' '}
-          {alert.summary}
+          <span class={`badge state-${alert.state}`}>{alert.state}</span> <span class="badge">{alert.severity}</span>{' '}
+          <strong>{alert.ruleName ?? alert.ruleId}</strong> {alert.summary}
           <div class="muted">
             {alert.subject} · since {ago(alert.startedAt, now)} · {labelText(alert.labels)}
             {alert.acknowledgedBy !== null && <span class="acked"> · acknowledged by {alert.acknowledgedBy}</span>}

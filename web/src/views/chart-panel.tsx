@@ -19,10 +19,13 @@ export function ChartPanel({ api, environment, fleet }: { api: Api; environment:
   latestFleet.current = fleet;
 
   useEffect(() => {
-    api.request(CHART_OPTIONS, { environment }).then((o) => {
-      setOptions({ metrics: o.metrics, labelNames: o.labelNames.filter((n) => n !== 'agent') });
-      setMetric((current) => (o.metrics.includes(current) ? current : (o.metrics[0] ?? '')));
-    }, (e: Error) => setError(e.message));
+    api.request(CHART_OPTIONS, { environment }).then(
+      (o) => {
+        setOptions({ metrics: o.metrics, labelNames: o.labelNames.filter((n) => n !== 'agent') });
+        setMetric((current) => (o.metrics.includes(current) ? current : (o.metrics[0] ?? '')));
+      },
+      (e: Error) => setError(e.message),
+    );
   }, [api, environment]);
 
   const agentIds = agents.split(/[\s,]+/).filter(Boolean);
@@ -64,7 +67,9 @@ export function ChartPanel({ api, environment, fleet }: { api: Api; environment:
       </div>
       {error && <p class="error">{error}</p>}
       {metric === '' ? <p class="muted">No metrics in this environment yet.</p> : <LineChart lines={lines} />}
-      {metric !== '' && <TopOffenders api={api} environment={environment} metric={metric} seconds={RANGES[range].seconds} now={Math.max(latest, fleet.serverNow)} />}
+      {metric !== '' && (
+        <TopOffenders api={api} environment={environment} metric={metric} seconds={RANGES[range].seconds} now={Math.max(latest, fleet.serverNow)} />
+      )}
     </section>
   );
 }

@@ -9,7 +9,10 @@ export function Overview({ api, environment, fleet }: { api: Api; environment: s
     <>
       <section class="counts" aria-label="fleet status">
         <div class="count">
-          <span class="n" data-status="TOTAL">{fleet.total}</span> agents
+          <span class="n" data-status="TOTAL">
+            {fleet.total}
+          </span>{' '}
+          agents
         </div>
         {STATUSES.map((status) => (
           <div key={status} class={`count status-${status}`}>
