@@ -1,5 +1,5 @@
 import { buildSchema, parse, validate } from 'graphql';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { LiveAggregatesService } from '../src/dashboard/live/live-aggregates.service';
@@ -67,7 +67,9 @@ describe('web dashboard in a browser', () => {
     expect(res.data!.ingestBatch.errors).toEqual([]);
   };
   const shoot = async (name: string) => {
-    if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    if (SCREENSHOTS === undefined) return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   };
   const text = (selector: string) => page.locator(selector).first().textContent();
 
@@ -154,6 +156,7 @@ describe('web dashboard in a browser', () => {
     await page.waitForFunction(chartExceeds, { attribute: 'data-latest', min: before });
     await page.selectOption('select[aria-label="group by"]', 'region');
     await page.waitForSelector('.chart .u-legend :text("eu-west")');
+    await page.waitForSelector('tr[data-agent="db-1"] td:nth-child(4):text-is("0")'); // the reload after the change: DOWN scores 0
     await shoot('fleet-overview');
   });
 
@@ -208,7 +211,8 @@ describe('web dashboard in a browser', () => {
     await waitFor(() => t.listeners(healthTopic('prod')) === 0, 'the dashboard to unsubscribe');
     await page.click('.graphiql-query-editor .monaco-editor');
     await page.keyboard.press('Control+A');
-    await page.keyboard.insertText('subscription { agentHealthChanged(environment: "prod") { agentId status } }');
+    await page.keyboard.insertText('subscription Watch { agentHealthChanged(environment: "prod") { agentId status } }');
+    await page.waitForSelector('.graphiql-tab :text("Watch")'); // GraphiQL has taken the edit in
     await page.click('.graphiql-execute-button');
     await t.listening(healthTopic('prod'));
     await ingest(t.clock.now());

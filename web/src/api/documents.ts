@@ -9,6 +9,7 @@ export interface Document<Result, Variables> {
   readonly variables?: Variables;
 }
 const gql = <Result, Variables>(query: string): Document<Result, Variables> => ({ query });
+export type ResultOf<D> = D extends Document<infer Result, unknown> ? Result : never;
 
 export type AgentStatus = 'HEALTHY' | 'DEGRADED' | 'SUSPECT' | 'DOWN' | 'PARTITIONED' | 'FLAPPING' | 'UNKNOWN';
 export const STATUSES: AgentStatus[] = ['HEALTHY', 'DEGRADED', 'SUSPECT', 'FLAPPING', 'PARTITIONED', 'DOWN', 'UNKNOWN'];
@@ -133,6 +134,7 @@ export interface AgentDetail extends AgentRow {
     | (AgentRow['health'] & {
         reason: string;
         recommendations: string[];
+        secondsSinceHeartbeat: number;
         cpu: number | null;
         memory: number | null;
         disk: number | null;
@@ -156,7 +158,7 @@ export const AGENT_PAGE = gql<
 >(`query AgentPage($environment: String!, $id: ID!, $from: DateTime!, $to: DateTime!) {
   agent(environment: $environment, id: $id) {
     id status statusReason statusSince firstSeenAt lastHeartbeatAt intervalSeconds labels { name value }
-    health { score reason recommendations cpu memory disk version timeoutSeconds components { liveness jitter resources errorStatus } }
+    health { score reason recommendations secondsSinceHeartbeat cpu memory disk version timeoutSeconds components { liveness jitter resources errorStatus } }
   }
   uptime(environment: $environment, agentId: $id, from: $from, to: $to, slaTargetPercent: 99.9) {
     availabilityPercent downtimeSeconds mttrSeconds slaMet slaBudget { projection } incidents { start end durationSeconds status }

@@ -14,6 +14,7 @@ import {
   FLEET,
   HEALTH_CHANGED,
   LIVE,
+  ResultOf,
   SILENCE,
   TRENDS,
   TrendLine,
@@ -40,9 +41,9 @@ export function watchFleet(api: Api, environment: string, onFleet: (fleet: Fleet
     try {
       const agents: AgentRow[] = [];
       let after: string | null = null;
-      let first: (typeof FLEET.result & object)['fleet'] | undefined;
+      let first: ResultOf<typeof FLEET>['fleet'] | undefined;
       do {
-        const page: NonNullable<typeof FLEET.result> = await api.request(FLEET, { environment, after });
+        const page: ResultOf<typeof FLEET> = await api.request(FLEET, { environment, after });
         first ??= page.fleet;
         agents.push(...page.agents.edges.map((e) => e.node));
         after = page.agents.pageInfo.hasNextPage ? page.agents.pageInfo.endCursor : null;
@@ -63,8 +64,9 @@ export function watchFleet(api: Api, environment: string, onFleet: (fleet: Fleet
     const counts = { ...fleet.counts };
     counts[agent.status] = (counts[agent.status] ?? 1) - 1;
     counts[change.status] = (counts[change.status] ?? 0) + 1;
-    const agents = fleet.agents.map((a) => (a === agent ? { ...a, status: change.status, statusReason: change.reason } : a));
-    onFleet((fleet = { ...fleet, counts, agents }));
+    // The score is stale until the reload; the event's time is the server's latest clock reading.
+    const agents = fleet.agents.map((a) => (a === agent ? { ...a, status: change.status, statusReason: change.reason, health: null } : a));
+    onFleet((fleet = { ...fleet, serverNow: Math.max(fleet.serverNow, Date.parse(change.at)), counts, agents }));
     clearTimeout(reload);
     reload = setTimeout(() => void load(), 2_000);
   });

@@ -1,26 +1,29 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api/client';
-import { AGENT_PAGE, HEALTH_CHANGED } from '../api/documents';
+import { AGENT_PAGE, HEALTH_CHANGED, ResultOf } from '../api/documents';
 import type { Fleet } from '../api/feeds';
 import { ago, duration, labelText, number, time } from '../format';
 import { AlertList } from './alert-feed';
 
-type Page = NonNullable<typeof AGENT_PAGE.result>;
+type Page = ResultOf<typeof AGENT_PAGE>;
 
 /** One agent: status and health assessment with its advice, 24 h availability with incidents, its alerts. Reloaded on its status changes. */
 export function AgentPage({ api, environment, id, fleet }: { api: Api; environment: string; id: string; fleet: Fleet }) {
   const [page, setPage] = useState<Page>();
   const [error, setError] = useState<string>();
+  // Loaded when opened and on the agent's own status changes, not on every fleet update; with the server's clock of the moment.
+  const serverNow = useRef(fleet.serverNow);
+  serverNow.current = fleet.serverNow;
   useEffect(() => {
     const load = () => {
-      const now = fleet.serverNow;
+      const now = serverNow.current;
       // The service ends the report at its own clock, so an hour ahead of a snapshot taken a few seconds ago means "up to now".
       const variables = { environment, id, from: new Date(now - 86_400_000).toISOString(), to: new Date(now + 3_600_000).toISOString() };
       api.request(AGENT_PAGE, variables).then(setPage, (e: Error) => setError(e.message));
     };
     load();
     return api.subscribe(HEALTH_CHANGED, { environment, agentIds: [id] }, load);
-  }, [api, environment, id, fleet.serverNow]);
+  }, [api, environment, id]);
 
   if (error) return <p class="error">{error}</p>;
   if (!page) return <p class="muted">Loading…</p>;
@@ -43,7 +46,9 @@ export function AgentPage({ api, environment, id, fleet }: { api: Api; environme
         </p>
         <dl>
           <dt>Last heartbeat</dt>
-          <dd>{ago(agent.lastHeartbeatAt, fleet.serverNow)}</dd>
+          <dd title={agent.lastHeartbeatAt ?? ''}>
+            {agent.health ? `${duration(agent.health.secondsSinceHeartbeat)} ago` : ago(agent.lastHeartbeatAt, fleet.serverNow)}
+          </dd>
           <dt>Interval</dt>
           <dd>{agent.intervalSeconds} s</dd>
           <dt>Labels</dt>
@@ -55,7 +60,7 @@ export function AgentPage({ api, environment, id, fleet }: { api: Api; environme
       {health && (
         <section class="panel">
           <h2>
-            Health <span class="score">{health.score}</span>/100
+            Health <span class="score">{health.score} / 100</span>
           </h2>
           <p>{health.reason}</p>
           <dl>

@@ -67,9 +67,7 @@ export function ChartPanel({ api, environment, fleet }: { api: Api; environment:
       </div>
       {error && <p class="error">{error}</p>}
       {metric === '' ? <p class="muted">No metrics in this environment yet.</p> : <LineChart lines={lines} />}
-      {metric !== '' && (
-        <TopOffenders api={api} environment={environment} metric={metric} seconds={RANGES[range].seconds} now={Math.max(latest, fleet.serverNow)} />
-      )}
+      {metric !== '' && <TopOffenders api={api} environment={environment} metric={metric} range={range} now={Math.max(latest, fleet.serverNow)} />}
     </section>
   );
 }

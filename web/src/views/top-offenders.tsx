@@ -1,18 +1,20 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api/client';
-import { TOP } from '../api/documents';
+import { ResultOf, TOP } from '../api/documents';
+import { RangeKey, RANGES } from '../api/feeds';
 import { labelText, number } from '../format';
 
-type Ranked = NonNullable<typeof TOP.result>['topSeries'];
+type Ranked = ResultOf<typeof TOP>['topSeries'];
 
-/** The five series with the highest maximum of the metric over the range; reloaded as the chart's clock moves. */
-export function TopOffenders({ api, environment, metric, seconds, now }: { api: Api; environment: string; metric: string; seconds: number; now: number }) {
+/** The five series with the highest maximum of the metric over the chart's range; reloaded with each new step of the chart. */
+export function TopOffenders({ api, environment, metric, range, now }: { api: Api; environment: string; metric: string; range: RangeKey; now: number }) {
   const [top, setTop] = useState<Ranked>([]);
   useEffect(() => {
-    const from = new Date(now - seconds * 1000).toISOString();
-    const to = new Date(now + 1000 * 60).toISOString(); // the newest live window too
+    const { seconds, stepSeconds } = RANGES[range];
+    // `now` is the start of the chart's newest step: the range ends with that step.
+    const [from, to] = [now - seconds * 1000, now + stepSeconds * 1000].map((t) => new Date(t).toISOString());
     api.request(TOP, { environment, metric, from, to }).then((r) => setTop(r.topSeries), console.error);
-  }, [api, environment, metric, seconds, now]);
+  }, [api, environment, metric, range, now]);
   return (
     <div class="top">
       <h3>Top offenders (max {metric})</h3>
