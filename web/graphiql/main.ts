@@ -5,7 +5,7 @@ import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
-import { storedEnvironment, storedToken } from '../src/session';
+import { storedEnvironment, storedToken } from '../src/storage';
 
 /**
  * GraphiQL for the service's own /graphql: queries over HTTP, subscriptions over graphql-ws on the

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from './api/client';
 import { Fleet, watchFleet } from './api/feeds';
-import { Session, sessionOf, storedEnvironment, storedToken, storeEnvironment, storeToken } from './session';
+import { Session, sessionOf } from './session';
+import { storedEnvironment, storedToken, storeEnvironment, storeToken } from './storage';
 import { AgentPage } from './views/agent-page';
 import { AlertFeed } from './views/alert-feed';
 import { Overview } from './views/overview';

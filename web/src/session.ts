@@ -1,6 +1,4 @@
-/** The signed-in operator: the pasted token (kept for this tab only) and what its claims allow. */
-export const TOKEN_KEY = 'vitals.token';
-const ENVIRONMENT_KEY = 'vitals.environment';
+/** The signed-in operator: the pasted token and what its claims allow. */
 
 export interface Session {
   token: string;
@@ -35,8 +33,3 @@ export function sessionOf(token: string): Session | string {
 }
 
 export const canHandleAlerts = (session: Session) => session.roles.some((role) => role === 'operator' || role === 'admin');
-
-export const storedToken = () => sessionStorage.getItem(TOKEN_KEY);
-export const storeToken = (token: string | null) => (token === null ? sessionStorage.removeItem(TOKEN_KEY) : sessionStorage.setItem(TOKEN_KEY, token));
-export const storedEnvironment = () => sessionStorage.getItem(ENVIRONMENT_KEY);
-export const storeEnvironment = (environment: string) => sessionStorage.setItem(ENVIRONMENT_KEY, environment);

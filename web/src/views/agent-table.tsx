@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { AgentRow } from '../api/documents';
 import { ago, labelText } from '../format';
+import { matches } from './agent-filter';
 
 type Column = 'id' | 'status' | 'lastHeartbeatAt' | 'score';
 const COLUMNS: [Column, string][] = [
@@ -11,13 +12,6 @@ const COLUMNS: [Column, string][] = [
 ];
 const keyOf = (agent: AgentRow, column: Column): string | number =>
   column === 'score' ? (agent.health?.score ?? -1) : column === 'lastHeartbeatAt' ? (agent.lastHeartbeatAt ?? '') : agent[column];
-
-/** "name=value" (or just a name, or part of a value) keeps the agents with a matching label. */
-function matches(agent: AgentRow, filter: string): boolean {
-  if (filter === '') return true;
-  const [name, value] = filter.includes('=') ? filter.split('=', 2) : [undefined, filter];
-  return agent.labels.some((l) => (name === undefined ? l.name === value || l.value.includes(value) : l.name === name.trim() && l.value === value.trim()));
-}
 
 export function AgentTable({ agents, now }: { agents: AgentRow[]; now: number }) {
   const [sort, setSort] = useState<{ column: Column; descending: boolean }>({ column: 'status', descending: false });

@@ -2,14 +2,9 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Line } from '../api/feeds';
+import { columns } from './chart-columns';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
-
-/** uPlot's columns: the union of the lines' timestamps (seconds), and each line's value at each (null where it has none). */
-export function columns(lines: Line[]): uPlot.AlignedData {
-  const xs = [...new Set(lines.flatMap((l) => [...l.points.keys()]))].sort((a, b) => a - b);
-  return [xs.map((t) => t / 1000), ...lines.map((l) => xs.map((t) => l.points.get(t) ?? null))];
-}
 
 export function LineChart({ lines }: { lines: Line[] }) {
   const container = useRef<HTMLDivElement>(null);
@@ -25,7 +20,7 @@ export function LineChart({ lines }: { lines: Line[] }) {
       series: [{}, ...lines.map((l, i) => ({ label: l.name, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true }))],
       axes: [{}, { size: 60 }],
     };
-    plot.current = new uPlot(options, columns(lines), element);
+    plot.current = new uPlot(options, columns(lines.map((l) => l.points)), element);
     const onResize = () => plot.current?.setSize({ width: element.clientWidth, height: 260 });
     addEventListener('resize', onResize);
     return () => {
@@ -33,7 +28,7 @@ export function LineChart({ lines }: { lines: Line[] }) {
       plot.current?.destroy();
     };
   }, [names]);
-  useEffect(() => plot.current?.setData(columns(lines)), [lines]);
+  useEffect(() => plot.current?.setData(columns(lines.map((l) => l.points))), [lines]);
 
   // What the chart shows, for tests: its newest step (epoch ms) and how many points it draws.
   const latest = Math.max(0, ...lines.flatMap((l) => [...l.points.keys()]));
