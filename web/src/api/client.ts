@@ -10,9 +10,21 @@ export class ApiError extends Error {
   }
 }
 
+type GraphQLErrors = readonly { message: string; extensions?: { code?: unknown } }[];
 interface Response<R> {
   data?: R | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: GraphQLErrors;
+}
+
+const graphqlError = ([first]: GraphQLErrors) =>
+  new ApiError(first.message, typeof first.extensions?.code === 'string' ? first.extensions.code : 'INTERNAL_SERVER_ERROR');
+
+/** graphql-ws reports an Error, the GraphQL errors that refused the subscription, or the socket's CloseEvent. */
+function subscriptionError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  if (Array.isArray(error)) return graphqlError(error as GraphQLErrors);
+  const { code, reason } = error as CloseEvent;
+  return new Error(`the socket closed (${code}${reason ? `: ${reason}` : ''})`);
 }
 
 /** The service's GraphQL API as the signed-in user: HTTP for queries and mutations, one graphql-ws socket for subscriptions. */
@@ -45,11 +57,10 @@ export class Api {
       body: JSON.stringify({ query: document.query, variables }),
     });
     const body = (await response.json()) as Response<R>;
-    const error = body.errors?.[0];
-    if (error !== undefined) {
-      const code = error.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
-      if (code === 'UNAUTHENTICATED') this.onUnauthenticated(error.message);
-      throw new ApiError(error.message, code);
+    if (body.errors?.length) {
+      const error = graphqlError(body.errors);
+      if (error.code === 'UNAUTHENTICATED') this.onUnauthenticated(error.message);
+      throw error;
     }
     return body.data!;
   }
@@ -59,9 +70,8 @@ export class Api {
     return this.socket.subscribe<R>(
       { query: document.query, variables: variables as Record<string, unknown> },
       {
-        next: (message) => (message.errors?.length ? onError(new ApiError(message.errors[0].message, 'SUBSCRIPTION')) : next(message.data as R)),
-        error: (error) =>
-          onError(error instanceof Error ? error : new Error(Array.isArray(error) ? String((error as { message: string }[])[0]?.message) : 'socket closed')),
+        next: (message) => (message.errors?.length ? onError(graphqlError(message.errors)) : next(message.data as R)),
+        error: (error) => onError(subscriptionError(error)),
         complete: () => undefined,
       },
     );
