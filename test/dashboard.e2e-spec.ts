@@ -121,7 +121,12 @@ describe('web dashboard in a browser', () => {
     await page.waitForSelector('[data-status=TOTAL]:text-is("8")');
     expect(await text('[data-status=HEALTHY]')).toBe('8');
     expect(await page.locator('table.agents tbody tr').count()).toBe(8);
-    // Sorting by health score and filtering by label are done in the page.
+    // Sorting and filtering by label are done in the page.
+    await page.click('th button:text("Agent")');
+    await page.waitForSelector('table.agents tbody tr:first-child[data-agent="api-1"]');
+    await page.click('th button:text("Agent")');
+    await page.waitForSelector('table.agents tbody tr:first-child[data-agent="web-4"]');
+    await page.click('th button:text("Status")');
     await page.fill('input[aria-label="label filter"]', 'region=us-east');
     await page.locator('table.agents tbody tr').nth(4).waitFor({ state: 'detached' });
     expect(await page.locator('table.agents tbody tr').count()).toBe(4);
