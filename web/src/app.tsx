@@ -37,7 +37,10 @@ export function App() {
 function SignedIn({ session, onSignOut }: { session: Session; onSignOut: (why?: string) => void }) {
   const api = useMemo(() => new Api(session.token, (why) => onSignOut(`Signed out: ${why}`)), [session.token]);
   useEffect(() => () => api.close(), [api]);
-  const [environment, setEnvironment] = useState(() => storedEnvironment() ?? session.environments[0] ?? '');
+  const [environment, setEnvironment] = useState(() => {
+    const stored = storedEnvironment();
+    return stored !== null && (session.environments.length === 0 || session.environments.includes(stored)) ? stored : (session.environments[0] ?? '');
+  });
   const [route, setRoute] = useState(() => routeOf(location.hash));
   const [fleet, setFleet] = useState<Fleet>();
   const [error, setError] = useState<string>();

@@ -152,6 +152,9 @@ export function watchChart(api: Api, spec: ChartSpec, fleet: Fleet, onLines: (li
   };
 }
 
+/** The start of the newest step on any line (epoch ms; 0 without points). */
+export const latestStep = (lines: Line[]) => Math.max(0, ...lines.flatMap((l) => [...l.points.keys()]));
+
 const lineName = (series: TrendLine, groupBy: string[]) =>
   groupBy.length === 0
     ? 'fleet'

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api/client';
 import { CHART_OPTIONS } from '../api/documents';
-import { ChartMode, Fleet, Line, RangeKey, RANGES, watchChart } from '../api/feeds';
+import { ChartMode, Fleet, latestStep, Line, RangeKey, RANGES, watchChart } from '../api/feeds';
 import { LineChart } from './line-chart';
 import { TopOffenders } from './top-offenders';
 
@@ -38,7 +38,7 @@ export function ChartPanel({ api, environment, fleet }: { api: Api; environment:
     return watchChart(api, { environment, metric, range, mode }, latestFleet.current, setLines, (e) => setError(e.message));
   }, [api, environment, metric, range, modeKey]);
 
-  const latest = Math.max(0, ...lines.flatMap((l) => [...l.points.keys()]));
+  const latest = latestStep(lines);
   return (
     <section class="panel chart-panel">
       <h2>Metrics</h2>

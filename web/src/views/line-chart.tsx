@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Line } from '../api/feeds';
+import { latestStep, Line } from '../api/feeds';
 import { columns } from './chart-columns';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
@@ -31,7 +31,7 @@ export function LineChart({ lines }: { lines: Line[] }) {
   useEffect(() => plot.current?.setData(columns(lines.map((l) => l.points))), [lines]);
 
   // What the chart shows, for tests: its newest step (epoch ms) and how many points it draws.
-  const latest = Math.max(0, ...lines.flatMap((l) => [...l.points.keys()]));
+  const latest = latestStep(lines);
   const points = lines.reduce((n, l) => n + [...l.points.values()].filter((v) => v !== null).length, 0);
   return <div class="chart" ref={container} data-latest={latest} data-points={points} />;
 }
