@@ -1,5 +1,6 @@
 // Module boundaries (see docs/architecture.md): dependencies point one way, pure code loads no
-// framework, and nothing in src/ reaches into tests or benchmarks. `npm run lint:deps` checks them.
+// framework, nothing in src/ reaches into tests or benchmarks, and the browser pages in web/ stay apart
+// from the service. `npm run lint:deps` checks them.
 const DOMAINS = 'ingestion|heartbeat|health|dashboard|audit|alerting|auth-admin';
 // Pure code: codecs, detectors, calculators, evaluators. No Nest, no mongoose, no GraphQL.
 const PURE = [
@@ -67,6 +68,26 @@ module.exports = {
       comment: 'types (import type) may come from anywhere in src/, e.g. the GraphQL input classes a validator checks',
       from: { path: PURE, pathNot: '\\.spec\\.ts$' },
       to: { path: '^src/', pathNot: PURE, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'web-pages-use-only-the-api',
+      comment: 'web/ is bundled for the browser: it talks to the service over GraphQL, never through its code',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(src|test|bench|scripts)/' },
+    },
+    {
+      name: 'web-pages-load-no-node-builtins',
+      severity: 'error',
+      from: { path: '^web/', pathNot: '^web/vite\\.config\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'service-loads-no-web-pages',
+      comment: 'the service serves dist/web as files; only tests may import web/ (to check its GraphQL documents)',
+      severity: 'error',
+      from: { path: '^(src|bench|scripts)/' },
+      to: { path: '^web/' },
     },
     {
       name: 'src-imports-no-tests-or-benches',

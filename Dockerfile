@@ -4,6 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json nest-cli.json ./
+COPY web ./web
 COPY src ./src
 COPY scripts ./scripts
 COPY bench ./bench
@@ -14,9 +15,11 @@ FROM node:20-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
-# The service and its scripts only: benchmarks and test support stay in the build stage.
+# The service, its scripts and its browser pages only: benchmarks and test support stay in the build stage.
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/scripts ./dist/scripts
+# The dashboard and GraphiQL, built by Vite: static files the service serves.
+COPY --from=build /app/dist/web ./dist/web
 COPY package.json ./
 EXPOSE 3000
 CMD ["node", "dist/src/main.js"]

@@ -18,6 +18,13 @@ export default tseslint.config(
     },
   },
   {
+    // The browser pages have their own tsconfig (DOM, JSX for Preact); their build config runs in Node; their unit specs
+    // (pure code only) run in jest's unit tier with tsconfig.test.json.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    ignores: ['web/**/*.spec.ts'],
+    languageOptions: { parserOptions: { project: ['./web/tsconfig.json', './web/tsconfig.node.json'], tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },

@@ -1,4 +1,4 @@
-// Two tiers: `unit` (pure specs beside the code, no database, seconds) and `e2e` (test/, a real
+// Two tiers: `unit` (pure specs beside the code in src/ and web/src/, no database, seconds) and `e2e` (test/, a real
 // database server started by the global setup, real HTTP and WebSocket).
 // `npm run test:unit`, `npm run test:e2e`, or `npm test` for both.
 const shared = {

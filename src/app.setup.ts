@@ -5,15 +5,18 @@ import { TokenVerifier } from './common/auth/token-verifier';
 import { AppConfig } from './common/config/app-config';
 import { rateLimitMiddleware } from './common/rate-limit/rate-limit.middleware';
 import { RateLimits } from './common/rate-limit/rate-limits';
+import { serveWebPages } from './common/web/web-pages';
 
 /**
- * HTTP settings shared by the service and the tests: rate limits (before the body is read),
+ * HTTP settings shared by the service and the tests: the browser pages (public, before the token check),
+ * rate limits (before the body is read),
  * the request size limit, and GraphQL-shaped errors (with extensions.code) for bodies that never reach
  * GraphQL because they are too large or not JSON.
  */
 export function configureHttp(app: INestApplication): void {
   const config = app.get(AppConfig);
   const express = app as NestExpressApplication;
+  serveWebPages(express);
   express.use('/graphql', rateLimitMiddleware(app.get(RateLimits), app.get(TokenVerifier)));
   express.useBodyParser('json', { limit: config.MAX_REQUEST_BYTES });
   express.enableShutdownHooks();
