@@ -46,9 +46,11 @@ export function graphqlOptions(config: AppConfig, verifier: TokenVerifier, socke
         ...subscriptionLimits(config, verifier, limits, () => schema!, withCode),
       },
     },
-    context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown> }) => ({
+    // Over graphql-ws, ctx is graphql-ws's context: the socket is for subscription buffers to close a slow consumer.
+    context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown>; extra?: { socket?: WebSocket } }) => ({
       req: ctx.req ?? requestFromConnection(ctx.connectionParams),
       pointBudget: new PointBudget(config.QUERY_MAX_POINTS),
+      socket: ctx.extra?.socket,
     }),
     formatError: withCode,
   };
