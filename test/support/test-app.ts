@@ -56,7 +56,8 @@ export class TestApp {
     });
     const events = new EventEmitter();
     const pubSub = new PubSub({ eventEmitter: events });
-    const { app, url } = await listenInProcess(config, clock, ['error'], pubSub);
+    // With REDIS_URL the service's own Redis pub/sub runs (instances share through it); listening() then sees nothing.
+    const { app, url } = await listenInProcess(config, clock, ['error'], config.REDIS_URL === undefined ? pubSub : undefined);
     return new TestApp(app, clock, url, pubSub, events);
   }
 
