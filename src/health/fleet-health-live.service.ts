@@ -96,6 +96,8 @@ export class FleetHealthLive implements OnModuleInit, OnModuleDestroy {
     const channel = this.channels.get(environment);
     if (channel === undefined || !channel.subscribers.delete(queue) || channel.subscribers.size > 0) return;
     this.channels.delete(environment);
-    void channel.subscription.then((id) => this.pubSub.unsubscribe(id));
+    void channel.subscription.then((id) => {
+      this.pubSub.unsubscribe(id);
+    });
   }
 }
