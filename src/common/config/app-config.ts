@@ -100,7 +100,7 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   @Max(100_000)
-  SUBSCRIPTION_BUFFER_MESSAGES = 256;
+  SUBSCRIPTION_BUFFER_MESSAGES = 1024;
 
   /** A socket with more than this unsent (ws bufferedAmount), or a subscription that dropped a whole buffer unread, is closed with 4429. */
   @Type(() => Number)

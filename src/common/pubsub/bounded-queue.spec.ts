@@ -17,16 +17,27 @@ describe('BoundedQueue', () => {
     expect(await drain(q)).toEqual([2, 3]);
   });
 
-  it('drops the oldest past capacity and reports the drops since the consumer last read', async () => {
-    const drops: number[] = [];
-    const q = new BoundedQueue<number>({ capacity: 2, onDrop: (n) => drops.push(n) });
-    [1, 2, 3, 4].forEach((n) => q.push(n));
+  it('drops the oldest past capacity and reports the drops since the consumer last read, and how long ago', async () => {
+    const drops: [number, number][] = [];
+    let now = 100;
+    const q = new BoundedQueue<number>({ capacity: 2, now: () => now, onDrop: (n, ms) => drops.push([n, ms]) });
+    [1, 2, 3].forEach((n) => q.push(n));
+    now = 150;
+    q.push(4);
     expect(q.dropped).toBe(2);
-    expect(drops).toEqual([1, 2]);
+    expect(drops).toEqual([
+      [1, 0],
+      [2, 50],
+    ]);
     expect(await q.next()).toEqual({ value: 3, done: false });
     q.push(5);
+    now = 170;
     q.push(6);
-    expect(drops).toEqual([1, 2, 1]);
+    expect(drops).toEqual([
+      [1, 0],
+      [2, 50],
+      [1, 20],
+    ]);
     expect(await drain(q)).toEqual([5, 6]);
   });
 

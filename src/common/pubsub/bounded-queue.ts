@@ -6,8 +6,8 @@
  *
  * Overflow policy per message: a message with a key (`keyOf`) replaces the queued one of the same
  * key, combined by `merge` (coalesce latest); others make room by dropping the oldest message.
- * `onDrop` sees the messages dropped since the consumer last took one (the slow-consumer rule
- * closes the connection past a limit). `cleanup` runs once when the subscription ends (the client
+ * `onDrop` sees the messages dropped since the consumer last took one and how long ago that was
+ * (`now` is the time source; the slow-consumer rule closes the connection past limits of both). `cleanup` runs once when the subscription ends (the client
  * completes or disconnects: graphql-ws calls return()).
  */
 export interface BoundedQueueOptions<T> {
@@ -15,7 +15,9 @@ export interface BoundedQueueOptions<T> {
   keyOf?: (message: T) => string | undefined;
   /** How a queued message and a newer one of the same key combine; the newer replaces it when absent. */
   merge?: (older: T, newer: T) => T;
-  onDrop?: (droppedSinceLastRead: number) => void;
+  onDrop?: (droppedSinceLastRead: number, msSinceLastRead: number) => void;
+  /** For msSinceLastRead; 0 always when absent. */
+  now?: () => number;
   cleanup?: () => void;
 }
 
@@ -25,11 +27,13 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   private waiting: ((result: IteratorResult<T>) => void) | undefined;
   private ended = false;
   private droppedSinceRead = 0;
+  private lastReadAt: number;
   /** Messages dropped over the queue's life (coalesced ones are not dropped). */
   dropped = 0;
 
   constructor(private readonly options: BoundedQueueOptions<T>) {
     if (!(options.capacity >= 1)) throw new RangeError(`capacity must be at least 1, got ${options.capacity}`);
+    this.lastReadAt = options.now?.() ?? 0;
   }
 
   get length(): number {
@@ -60,13 +64,14 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
       this.items.shift();
       this.keys.shift();
       this.dropped++;
-      this.options.onDrop?.(++this.droppedSinceRead);
+      this.options.onDrop?.(++this.droppedSinceRead, (this.options.now?.() ?? 0) - this.lastReadAt);
     }
     this.items.push(message);
     this.keys.push(key);
   }
 
   next(): Promise<IteratorResult<T>> {
+    this.lastReadAt = this.options.now?.() ?? 0;
     if (this.items.length > 0) {
       this.keys.shift();
       this.droppedSinceRead = 0;
