@@ -2,6 +2,7 @@ import { sign } from 'jsonwebtoken';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { LiveAggregatesService } from '../src/dashboard/live/live-aggregates.service';
 import { FleetHealthLive } from '../src/health/fleet-health-live.service';
 import { INGEST, TEST_SECRET, TestApp, waitFor } from './support/test-app';
@@ -118,4 +119,38 @@ describe('subscription lifecycle over WebSocket', () => {
     // Heap roughly flat: 1,800 more cycles leave less than 16 MB behind (a leak of a watch, queue or listener per cycle would be far more).
     expect(heapAfterGc() - heapAtRound2).toBeLessThan(16 * 1024 * 1024);
   }, 300_000);
+
+  it('keeps a stuck client to its bounded buffer without delaying a healthy one', async () => {
+    const live = t.get(LiveAggregatesService);
+    const metric = 'burst';
+    const query = `subscription { liveAggregates(environment: "prod", metric: "${metric}", window: FIVE_SECONDS, groupBy: ["agent"]) {
+      environment metric window windowStart windowEnd count avg min max sum p95 agents labels { name value } final complete } }`;
+    // The stuck client: a raw graphql-ws socket that stops reading once subscribed.
+    const stuck = new WebSocket(t.url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
+    await new Promise((resolve) => stuck.once('open', resolve));
+    stuck.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${viewer}` } }));
+    await new Promise((resolve) => stuck.once('message', resolve)); // connection_ack
+    stuck.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+    const healthy = t.subscribe<{ liveAggregates: { count: number } }>(query, {}, viewer);
+    await waitFor(() => live.activeWatches() >= 2, 'both watches');
+    (stuck as unknown as { _socket: { pause(): void } })._socket.pause();
+
+    // 300 agents x 60 windows: 18,000 messages of ~450 bytes each, far past the socket buffers of the stuck client.
+    const start = Math.ceil(t.clock.now() / 5_000) * 5_000;
+    const timestamps = Array.from({ length: 60 }, (_, w) => start + w * 5_000 + 1);
+    const series = Array.from({ length: 300 }, (_, a) => ({ agentId: `burst-${a}`, metric, timestamps, values: timestamps.map(() => a) }));
+    expect((await t.graphql(INGEST, { batch: { environment: 'prod', series } }, agent)).errors).toBeUndefined();
+    // Three windows (900 messages, within a buffer) a tick; the healthy client gets each tick's before the next.
+    for (let w = 3; w <= 60; w += 3) {
+      t.clock.set(start + w * 5_000 + 2_000);
+      live.tick();
+      await waitFor(() => healthy.messages.length === w * 300, `the healthy client to get ${w} windows of every agent`, 20_000);
+    }
+    expect(healthy.messages.every((m) => m.data?.liveAggregates.count === 1)).toBe(true);
+    const { queued, dropped } = live.queueStats();
+    expect(queued).toBeLessThanOrEqual(1024);
+    expect(dropped).toBeGreaterThan(0);
+    stuck.terminate();
+    await waitFor(() => live.queueStats().queued === 0 && live.activeWatches() === 1, 'the stuck subscription to be freed');
+  }, 120_000);
 });

@@ -181,6 +181,21 @@ export class LiveAggregatesService implements OnModuleInit, OnModuleDestroy {
     return { openPairs, pendingMerges };
   }
 
+  /** Messages held for clients that have not taken them yet, and dropped for clients too slow (tests check the bound). */
+  queueStats(): { queued: number; dropped: number } {
+    let queued = 0;
+    let dropped = 0;
+    for (const state of this.windows.values()) {
+      for (const watches of state.watches.values()) {
+        for (const w of watches) {
+          queued += w.queue.length;
+          dropped += w.queue.dropped;
+        }
+      }
+    }
+    return { queued, dropped };
+  }
+
   /** Whether samples of the pair are aggregated here (watched here or, with Redis, on another instance). */
   isAggregating(window: AggregationWindow, environment: string, metric: string): boolean {
     return this.windows.get(window)!.aggregator.isWatched(environment, metric);
