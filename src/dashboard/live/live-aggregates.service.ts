@@ -86,6 +86,8 @@ export class LiveAggregatesService implements OnModuleInit, OnModuleDestroy {
   private readonly byMs = new Map<number, WindowState>();
   private nextWatchId = 1;
   private watchCount = 0;
+  private closeTimer: NodeJS.Timeout | undefined;
+  private readonly mergeDelayMs: number;
 
   constructor(
     config: AppConfig,
@@ -95,13 +97,14 @@ export class LiveAggregatesService implements OnModuleInit, OnModuleDestroy {
     private readonly buffers: SubscriptionBuffers,
     private readonly exchange: LiveExchange,
   ) {
+    this.mergeDelayMs = exchange.enabled ? config.LIVE_MERGE_DELAY_MS : 0;
     for (const window of Object.values(AggregationWindow)) {
       const ms = WINDOW_MS[window];
       const state: WindowState = {
         window,
         aggregator: new LiveWindowAggregator(ms, GRACE_MS),
         watches: new Map(),
-        merger: exchange.enabled ? new WindowMerger(ms, GRACE_MS, config.LIVE_MERGE_DELAY_MS) : undefined,
+        merger: exchange.enabled ? new WindowMerger(ms, GRACE_MS, this.mergeDelayMs) : undefined,
         lastProgressAt: -Infinity,
       };
       this.windows.set(window, state);
@@ -119,10 +122,34 @@ export class LiveAggregatesService implements OnModuleInit, OnModuleDestroy {
       'live-aggregates',
       setInterval(() => this.tick(), TICK_MS),
     );
+    this.scheduleClose();
   }
 
   onModuleDestroy(): void {
     this.scheduler.deleteInterval('live-aggregates');
+    clearTimeout(this.closeTimer);
+    this.closeTimer = undefined;
+  }
+
+  /**
+   * A tick at the moment the next windows are due (end + grace, + the merge delay with Redis), so
+   * that delivery does not wait for the next periodic tick. Every window size is a multiple of the
+   * smallest, so its boundaries are all the close times.
+   */
+  private scheduleClose(): void {
+    const step = WINDOW_MS[AggregationWindow.FIVE_SECONDS];
+    const offset = GRACE_MS + this.mergeDelayMs;
+    const now = this.clock.now();
+    const next = Math.floor((now - offset) / step) * step + step + offset;
+    this.closeTimer = setTimeout(
+      () => {
+        if (this.closeTimer === undefined) return;
+        this.tick();
+        this.scheduleClose();
+      },
+      Math.max(1, next - now),
+    );
+    this.closeTimer.unref();
   }
 
   /** Feeds accepted samples (after they are durably stored). */
