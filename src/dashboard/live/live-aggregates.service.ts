@@ -273,7 +273,8 @@ export class LiveAggregatesService implements OnModuleInit, OnModuleDestroy {
   private deliver(state: WindowState, w: WindowPartials, final: boolean): void {
     const watches = state.watches.get(pairKey(w.environment, w.metric));
     if (watches === undefined) return;
-    const groupsBySelector = new Map<string, WindowGroup[]>();
+    // Watches with equal selectors share the groups and their messages (the p95 decodes the sketch): once per window.
+    const messagesBySelector = new Map<string, LiveAggregate[]>();
     const labelsOf = (agentId: string) => this.agentLabels.labelsOf(w.environment, agentId);
     for (const watch of watches) {
       const complete = watch.since <= w.windowStart;
@@ -290,9 +291,12 @@ export class LiveAggregatesService implements OnModuleInit, OnModuleDestroy {
         continue;
       }
       if (!final && !watch.inProgress) continue;
-      let groups = groupsBySelector.get(watch.selectorKey);
-      if (groups === undefined) groupsBySelector.set(watch.selectorKey, (groups = groupWindow(w.series.values(), w.windowStart, watch.selector, labelsOf)));
-      for (const group of groups) watch.queue.push(toMessage(state.window, w, group, final, complete));
+      let messages = messagesBySelector.get(watch.selectorKey);
+      if (messages === undefined) {
+        messages = groupWindow(w.series.values(), w.windowStart, watch.selector, labelsOf).map((group) => toMessage(state.window, w, group, final));
+        messagesBySelector.set(watch.selectorKey, messages);
+      }
+      for (const message of messages) watch.queue.push(complete ? message : { ...message, complete });
     }
   }
 
@@ -372,7 +376,8 @@ const windowFields = (window: AggregationWindow, w: WindowPartials) => ({
   windowEnd: new Date(w.windowEnd),
 });
 
-function toMessage(window: AggregationWindow, w: WindowPartials, group: WindowGroup, final: boolean, complete: boolean): LiveAggregate {
+/** A window's message for one group; `complete` is the subscription's (true unless it started within the window). */
+function toMessage(window: AggregationWindow, w: WindowPartials, group: WindowGroup, final: boolean): LiveAggregate {
   const b = group.bucket;
   return {
     ...windowFields(window, w),
@@ -385,6 +390,6 @@ function toMessage(window: AggregationWindow, w: WindowPartials, group: WindowGr
     agents: group.agents,
     labels: group.labels,
     final,
-    complete,
+    complete: true,
   };
 }
