@@ -1,10 +1,12 @@
 import { Inject } from '@nestjs/common';
-import { Args, ArgsType, Field, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ArgsType, Field, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Requires } from '../common/auth/requires.decorator';
 import { PUB_SUB } from '../common/pubsub/pubsub.module';
+import { SubscriptionBuffers } from '../common/pubsub/subscription-buffers';
+import type { WebSocket } from 'ws';
 import { AlertPreviewService } from './alert-preview.service';
 import { alertTopic, AlertingService } from './alerting.service';
 import { AlertPreview, PreviewAlertRuleArgs } from './models/alert-preview.model';
@@ -29,6 +31,7 @@ export class AlertingResolver {
     private readonly rules: AlertRulesService,
     private readonly previews: AlertPreviewService,
     @Inject(PUB_SUB) private readonly pubSub: PubSubEngine,
+    private readonly buffers: SubscriptionBuffers,
   ) {}
 
   @Requires('read')
@@ -60,7 +63,8 @@ export class AlertingResolver {
     filter: (payload: { alertEvents: AlertEvent }, variables: AlertEventsArgs) =>
       SEVERITY_RANK[payload.alertEvents.severity] >= SEVERITY_RANK[variables.minSeverity ?? Severity.INFO],
   })
-  alertEvents(@Args() args: AlertEventsArgs) {
-    return this.pubSub.asyncIterableIterator(alertTopic(args.environment));
+  alertEvents(@Args() args: AlertEventsArgs, @Context('socket') socket: WebSocket | undefined) {
+    // Events are transitions: a slow client loses the oldest, never a connection's memory.
+    return this.buffers.drain(socket, this.pubSub.asyncIterableIterator(alertTopic(args.environment)));
   }
 }

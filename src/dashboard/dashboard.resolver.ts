@@ -2,9 +2,10 @@ import { Args, Context, Info, Query, Resolver, Subscription } from '@nestjs/grap
 import { GraphQLResolveInfo } from 'graphql';
 import { Requires } from '../common/auth/requires.decorator';
 import { PointBudget } from '../common/graphql/point-budget';
-import { LabelNamesArgs, LabelValuesArgs, LiveAggregatesArgs, MetricsArgs, TopSeriesArgs, TrendsArgs } from './dto/dashboard.args';
+import type { WebSocket } from 'ws';
+import { LabelNamesArgs, LabelValuesArgs, LiveAggregatesArgs, LiveTopSeriesArgs, MetricsArgs, TopSeriesArgs, TrendsArgs } from './dto/dashboard.args';
 import { LiveAggregatesService } from './live/live-aggregates.service';
-import { LiveAggregate } from './models/live-aggregate.model';
+import { LiveAggregate, LiveTopSeries } from './models/live-aggregate.model';
 import { RankedSeries, TrendResult } from './models/trend.model';
 import { selectsPercentiles } from './trends/selected-fields';
 import { SeriesDiscovery } from './trends/series-discovery';
@@ -49,8 +50,21 @@ export class DashboardResolver {
   }
 
   @Requires('read')
-  @Subscription(() => LiveAggregate)
-  liveAggregates(@Args() args: LiveAggregatesArgs) {
-    return this.live.subscribe(args);
+  @Subscription(() => LiveAggregate, {
+    description: 'one message per closed window (per group with groupBy), and with inProgress updates of the open window at most once a second',
+    resolve: (message: LiveAggregate) => message,
+  })
+  liveAggregates(@Args() args: LiveAggregatesArgs, @Context('socket') socket: WebSocket | undefined) {
+    return this.live.subscribe(args, socket);
+  }
+
+  @Requires('read')
+  @Subscription(() => LiveTopSeries, {
+    name: 'topSeries',
+    description: 'the N highest (or lowest) series of a metric by `by`, per closed window',
+    resolve: (message: LiveTopSeries) => message,
+  })
+  liveTopSeries(@Args() args: LiveTopSeriesArgs, @Context('socket') socket: WebSocket | undefined) {
+    return this.live.subscribeTop(args, socket);
   }
 }

@@ -20,6 +20,17 @@ export class FleetHealthService {
     private readonly events: AgentEventRepository,
   ) {}
 
+  /** The status counts of an environment now (one pass over its agents). */
+  statusCounts(environment: string): { total: number; statusCounts: StatusCount[] } {
+    const overall = new Map<AgentStatus, number>();
+    let total = 0;
+    for (const agent of this.registry.inEnvironment(environment)) {
+      increment(overall, agent.status);
+      total++;
+    }
+    return { total, statusCounts: counts(overall) };
+  }
+
   async fleet(args: FleetHealthArgs): Promise<FleetHealth> {
     const windowHours = args.windowHours ?? 24;
     const worst = args.worst ?? 10;

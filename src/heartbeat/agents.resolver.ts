@@ -1,8 +1,10 @@
 import { Inject } from '@nestjs/common';
-import { Args, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { Requires } from '../common/auth/requires.decorator';
 import { PUB_SUB } from '../common/pubsub/pubsub.module';
+import { SubscriptionBuffers } from '../common/pubsub/subscription-buffers';
+import type { WebSocket } from 'ws';
 import { AgentHealthChange, healthTopic } from './agent-state';
 import { AgentsService } from './agents.service';
 import { AgentArgs, AgentHealthChangedArgs, AgentsArgs, UptimeArgs } from './dto/agents.args';
@@ -15,6 +17,7 @@ export class AgentsResolver {
   constructor(
     private readonly agentsService: AgentsService,
     @Inject(PUB_SUB) private readonly pubSub: PubSubEngine,
+    private readonly buffers: SubscriptionBuffers,
   ) {}
 
   @Requires('read')
@@ -40,7 +43,8 @@ export class AgentsResolver {
     filter: (payload: { agentHealthChanged: AgentHealthChange }, variables: AgentHealthChangedArgs) =>
       variables.agentIds == null || variables.agentIds.includes(payload.agentHealthChanged.agentId),
   })
-  agentHealthChanged(@Args() args: AgentHealthChangedArgs) {
-    return this.pubSub.asyncIterableIterator(healthTopic(args.environment));
+  agentHealthChanged(@Args() args: AgentHealthChangedArgs, @Context('socket') socket: WebSocket | undefined) {
+    // Events are transitions: a slow client loses the oldest, never a connection's memory.
+    return this.buffers.drain(socket, this.pubSub.asyncIterableIterator(healthTopic(args.environment)));
   }
 }

@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { TokenClaims } from '../../src/common/auth/principal';
 import { ManualClock } from '../../src/common/clock/clock';
 import { AppConfig, loadConfig } from '../../src/common/config/app-config';
+import { Metrics } from '../../src/common/metrics/metrics';
 import { AgentStatus } from '../../src/heartbeat/agent-status';
 import { healthTopic } from '../../src/heartbeat/agent-state';
 import { listenInProcess } from './in-process-app';
@@ -56,7 +57,8 @@ export class TestApp {
     });
     const events = new EventEmitter();
     const pubSub = new PubSub({ eventEmitter: events });
-    const { app, url } = await listenInProcess(config, clock, ['error'], pubSub);
+    // With REDIS_URL the service's own Redis pub/sub runs (instances share through it); listening() then sees nothing.
+    const { app, url } = await listenInProcess(config, clock, ['error'], config.REDIS_URL === undefined ? pubSub : undefined);
     return new TestApp(app, clock, url, pubSub, events);
   }
 
@@ -121,6 +123,12 @@ export class TestApp {
     const marker = { environment, agentId, previousStatus: AgentStatus.UNKNOWN, status: AgentStatus.UNKNOWN, at, reason: 'test marker' };
     await this.pubSub.publish(healthTopic(environment), { agentHealthChanged: marker });
     return subscription.until((message) => message.data?.agentHealthChanged.status === AgentStatus.UNKNOWN);
+  }
+
+  /** Subscriptions streaming now, of any field (vitals_subscriptions_active: counted once graphql-ws has the subscription's iterator). */
+  async activeSubscriptions(): Promise<number> {
+    const { values } = await this.get(Metrics).subscriptions.get();
+    return values.reduce((n, v) => n + v.value, 0);
   }
 
   /** Subscriptions listening on `topic` in the server now. */
@@ -214,9 +222,9 @@ export class Subscription<T> {
 }
 
 /** Polls `condition` until it holds; fails after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -7,10 +7,12 @@ import { bearerToken, TokenVerifier } from './token-verifier';
 /** Close codes of API.md for sockets without a usable token. */
 export const CLOSE_UNAUTHORIZED = 4401;
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
- * The authenticated graphql-ws sockets and their callers. Whenever the revocation list changes
- * (a revocation on this instance, or a refresh from the database), every socket whose token
- * the verifier no longer admits (revoked, or expired since it connected) is closed with 4401.
+ * The authenticated graphql-ws sockets and their callers. A socket is closed with 4401 at its
+ * token's `exp`, and whenever the revocation list changes (a revocation on this instance, or a
+ * refresh from the database) every socket whose token the verifier no longer admits.
  */
 export class OpenSockets {
   private readonly sockets = new Map<WebSocket, Principal>();
@@ -19,9 +21,24 @@ export class OpenSockets {
     verifier.revoked.onChange(() => this.closeRefused());
   }
 
+  /** Watches an admitted socket, and closes it with 4401 when its token expires (a timer at `exp`). */
   add(socket: WebSocket, principal: Principal): void {
     this.sockets.set(socket, principal);
-    socket.once('close', () => this.sockets.delete(socket));
+    let timer: NodeJS.Timeout | undefined;
+    const expire = () => {
+      const exp = principal.claims.exp;
+      if (exp === undefined || !this.sockets.has(socket)) return;
+      const left = exp * 1000 - Date.now();
+      // setTimeout holds at most 2^31 - 1 ms (24.8 days); a longer-lived agent token re-arms.
+      if (left > 0) timer = setTimeout(expire, Math.min(left, MAX_TIMER_MS));
+      else this.close(socket, 'jwt expired');
+    };
+    expire();
+    timer?.unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.sockets.delete(socket);
+    });
   }
 
   get size(): number {
@@ -31,10 +48,13 @@ export class OpenSockets {
   closeRefused(now = Date.now()): void {
     for (const [socket, principal] of this.sockets) {
       const reason = this.verifier.refusal(principal, now);
-      if (reason === undefined) continue;
-      this.sockets.delete(socket);
-      socket.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${reason}`);
+      if (reason !== undefined) this.close(socket, reason);
     }
+  }
+
+  private close(socket: WebSocket, reason: string): void {
+    this.sockets.delete(socket);
+    socket.close(CLOSE_UNAUTHORIZED, `Unauthorized: ${reason}`);
   }
 }
 

@@ -85,6 +85,30 @@ export class AppConfig {
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  /**
+   * With REDIS_URL: how long after a live window closes (end + grace) an instance waits for the
+   * other instances' partials of it before it publishes the merged window to its subscribers.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  LIVE_MERGE_DELAY_MS = 250;
+
+  /** Messages a subscription keeps for a client that reads slower than they come (then: drop-oldest or coalesce, per subscription). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SUBSCRIPTION_BUFFER_MESSAGES = 1024;
+
+  /** A socket with more than this unsent (ws bufferedAmount), or a subscription that dropped a whole buffer unread, is closed with 4429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(64 * 1024)
+  @Max(1024 * 1024 * 1024)
+  WS_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
   /** How often the failure detector looks at every agent. */
   @Type(() => Number)
   @IsInt()

@@ -9,7 +9,11 @@ import { RateLimits } from '../rate-limit/rate-limits';
 import { StrictDateTime } from './date-time.scalar';
 import { depthLimitRule } from './operation-limits';
 import { PointBudget } from './point-budget';
+import { sharedSubscribe } from './shared-execution';
 import { allowFullPayload, subscriptionLimits } from './subscription-limits';
+
+/** Subscription fields whose messages carry nothing per caller: executed once per message for all their subscribers. */
+const SHARED_SUBSCRIPTION_FIELDS: ReadonlySet<string> = new Set(['liveAggregates', 'topSeries', 'fleetHealth']);
 
 /**
  * Apollo + graphql-ws options: in-memory code-first schema (schema.gql is
@@ -42,13 +46,17 @@ export function graphqlOptions(config: AppConfig, verifier: TokenVerifier, socke
           return accepted;
         },
         ...countSubscriptions(metrics),
+        // Live windows: one message object per window and selector, shared by its subscribers (Nest's type omits `subscribe`; it passes it on).
+        ...{ subscribe: sharedSubscribe(SHARED_SUBSCRIPTION_FIELDS) },
         // Nest's type omits graphql-ws's `onError`, but passes every option through to useServer.
         ...subscriptionLimits(config, verifier, limits, () => schema!, withCode),
       },
     },
-    context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown> }) => ({
+    // Over graphql-ws, ctx is graphql-ws's context: the socket is for subscription buffers to close a slow consumer.
+    context: (ctx: { req?: unknown; connectionParams?: Record<string, unknown>; extra?: { socket?: WebSocket } }) => ({
       req: ctx.req ?? requestFromConnection(ctx.connectionParams),
       pointBudget: new PointBudget(config.QUERY_MAX_POINTS),
+      socket: ctx.extra?.socket,
     }),
     formatError: withCode,
   };

@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import { PubSub, PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { AppConfig } from '../config/app-config';
+import { SubscriptionBuffers } from './subscription-buffers';
 
 export const PUB_SUB = Symbol('PUB_SUB');
 
@@ -28,8 +29,8 @@ function createPubSub(config: AppConfig): PubSubEngine {
 
 @Global()
 @Module({
-  providers: [{ provide: PUB_SUB, useFactory: createPubSub, inject: [AppConfig] }],
-  exports: [PUB_SUB],
+  providers: [{ provide: PUB_SUB, useFactory: createPubSub, inject: [AppConfig] }, SubscriptionBuffers],
+  exports: [PUB_SUB, SubscriptionBuffers],
 })
 export class PubSubModule implements OnApplicationShutdown {
   constructor(@Inject(PUB_SUB) private readonly pubSub: PubSubEngine) {}

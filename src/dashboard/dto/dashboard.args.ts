@@ -60,4 +60,20 @@ export class LiveAggregatesArgs {
   @Field() metric!: string;
   @Field(() => AggregationWindow) window!: AggregationWindow;
   @Field(() => [ID], { nullable: true }) agentIds?: string[];
+  @Field(() => [LabelMatcherInput], { nullable: true, description: 'all must match; on the series labels, its agent labels and `agent`' })
+  matchers?: LabelMatcherInput[];
+  @Field(() => [String], { nullable: true, description: 'one message per group per window, carrying the group labels' }) groupBy?: string[];
+  @Field({ nullable: true, defaultValue: false, description: 'also updates of the open window, at most once a second (final: false)' })
+  inProgress!: boolean;
+}
+
+@ArgsType()
+export class LiveTopSeriesArgs {
+  @Field() environment!: string;
+  @Field() metric!: string;
+  @Field(() => AggregationWindow) window!: AggregationWindow;
+  @Field(() => SeriesAggregate, { nullable: true, defaultValue: SeriesAggregate.AVG }) by!: SeriesAggregate;
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: '1..1000' }) limit!: number;
+  @Field({ nullable: true, defaultValue: false }) ascending!: boolean;
+  @Field(() => [LabelMatcherInput], { nullable: true }) matchers?: LabelMatcherInput[];
 }
