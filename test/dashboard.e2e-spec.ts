@@ -158,7 +158,7 @@ describe('web dashboard in a browser', () => {
     expect(await text('[data-status=DOWN]')).toBe('1');
     expect(await text('[data-status=HEALTHY]')).toBe('7');
 
-    await live.tick();
+    live.tick();
     await page.waitForFunction(chartExceeds, { attribute: 'data-latest', min: before });
     await page.selectOption('select[aria-label="group by"]', 'region');
     await page.waitForSelector('.chart .u-legend :text("eu-west")');
