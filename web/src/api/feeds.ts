@@ -26,6 +26,7 @@ import {
   TRENDS,
   Window,
 } from './documents';
+import { Line, patchStatuses, placeWindow } from './live-state';
 
 export interface Fleet {
   /** the server's clock as last seen (the service may run on a test or simulated clock) */
@@ -68,7 +69,7 @@ export function watchFleet(api: Api, environment: string, onFleet: (fleet: Fleet
         after = page.agents.pageInfo.hasNextPage ? page.agents.pageInfo.endCursor : null;
       } while (after !== null);
       if (stopped || generation !== loads) return;
-      agents = patch(list, changedDuringLoad);
+      agents = patchStatuses(list, changedDuringLoad);
       if (health) health = { ...health, serverNow: Math.max(health.serverNow, to) };
       publish();
     } catch (error) {
@@ -87,7 +88,7 @@ export function watchFleet(api: Api, environment: string, onFleet: (fleet: Fleet
       if (agents === undefined) return;
       // An agent not in the list yet: a new one.
       if (update.changed.some((c) => !agents!.some((a) => a.id === c.agentId))) return void load();
-      agents = patch(agents, update.changed);
+      agents = patchStatuses(agents, update.changed);
       publish();
     },
     onError,
@@ -97,15 +98,6 @@ export function watchFleet(api: Api, environment: string, onFleet: (fleet: Fleet
     clearTimeout(reload);
     unsubscribe();
   };
-}
-
-function patch(agents: AgentRow[], changes: HealthChange[]): AgentRow[] {
-  if (changes.length === 0) return agents;
-  const latest = new Map(changes.map((c) => [c.agentId, c]));
-  return agents.map((a) => {
-    const change = latest.get(a.id);
-    return change ? { ...a, status: change.status, statusReason: change.reason, health: null } : a;
-  });
 }
 
 export type RangeKey = '5m' | '1h' | '6h' | '24h';
@@ -123,13 +115,6 @@ export interface ChartSpec {
   metric: string;
   range: RangeKey;
   mode: ChartMode;
-}
-export interface Line {
-  name: string;
-  /** epoch ms of the step's start -> the aggregate over it */
-  points: Map<number, number | null>;
-  /** the step whose point is provisional: the open window's value so far, replaced when it closes */
-  open?: number;
 }
 
 /**
@@ -166,7 +151,7 @@ export function watchChart(api: Api, spec: ChartSpec, serverNow: number, onLines
           for (const aggregate of aggregates) {
             const name = nameOf(w.labels, aggregate);
             const line = lines.get(name) ?? lines.set(name, { name, points: new Map() }).get(name)!;
-            place(line, w, aggregate === 'AVG' ? w.avg : w.p95, seconds);
+            placeWindow(line, w, aggregate === 'AVG' ? w.avg : w.p95, seconds);
           }
           onLines([...lines.values()]);
         },
@@ -180,19 +165,6 @@ export function watchChart(api: Api, spec: ChartSpec, serverNow: number, onLines
     unsubscribe?.();
   };
 }
-
-function place(line: Line, w: LiveWindow, value: number | null, rangeSeconds: number): void {
-  const at = Date.parse(w.windowStart);
-  // A window the subscription joined late holds less than the trend step already loaded for it.
-  if (!w.complete && line.points.has(at) && line.open !== at) return;
-  line.points.set(at, value);
-  if (!w.final) line.open = at;
-  else if (line.open === at) line.open = undefined;
-  for (const t of line.points.keys()) if (t <= at - rangeSeconds * 1000) line.points.delete(t);
-}
-
-/** The start of the newest step on any line that is not provisional (epoch ms; 0 without points). */
-export const latestStep = (lines: Line[]) => Math.max(0, ...lines.flatMap((l) => [...l.points.keys()].filter((t) => t !== l.open)));
 
 const lineName = (labels: Label[], groupBy: string[]) =>
   groupBy.length === 0

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api/client';
 import { CHART_OPTIONS } from '../api/documents';
-import { ChartMode, Fleet, Line, RangeKey, RANGES, watchChart } from '../api/feeds';
+import { ChartMode, Fleet, RangeKey, RANGES, watchChart } from '../api/feeds';
+import type { Line } from '../api/live-state';
 import { LineChart } from './line-chart';
 import { TopOffenders } from './top-offenders';
 
