@@ -18,7 +18,6 @@ import {
   Label,
   LIVE,
   LIVE_TOP,
-  LiveWindow,
   Ranked,
   ResultOf,
   SILENCE,
