@@ -26,8 +26,9 @@ const SCREENSHOTS = process.env.SCREENSHOTS;
 /**
  * The dashboard and GraphiQL in headless Chromium (Debian's, driven by playwright-core) against the
  * whole service on a real port, with the test moving the service's clock: sign in, fleet counts
- * and agents, an agent going DOWN live, the chart gaining a live window, acknowledging and silencing
- * the alert that fired, the agent's page, and GraphiQL; no request may leave localhost.
+ * and agents, an agent going DOWN live (fleetHealth), the chart gaining a closed live window and the
+ * top offenders a live ranking, per-group lines live by groupBy, acknowledging and silencing the
+ * alert that fired, the agent's page, and GraphiQL; no request may leave localhost.
  */
 describe('web dashboard in a browser', () => {
   let t: TestApp;
@@ -115,7 +116,7 @@ describe('web dashboard in a browser', () => {
     expect(await fetch(`${t.url}/graphql`, { headers: { accept: 'application/json' } }).then((r) => r.status)).toBe(401);
   });
 
-  it('signs in, shows the fleet, turns an agent DOWN live, and gains a live point on the chart', async () => {
+  it('signs in, shows the fleet, turns an agent DOWN live, and gains live points on the chart, per group too', async () => {
     await page.goto(`${t.url}/dashboard/`);
     await page.fill('textarea[name=token]', operator);
     await page.click('button[type=submit]');
@@ -133,12 +134,13 @@ describe('web dashboard in a browser', () => {
     expect(await page.locator('table.agents tbody tr').count()).toBe(4);
     await page.fill('input[aria-label="label filter"]', '');
 
-    // The chart has drawn the trend, and the page listens for health changes and live windows.
-    await page.waitForFunction(chartExceeds, { attribute: 'data-points', min: 50 });
+    // The chart has drawn the trend (the fleet's avg and p95), and the page listens for health changes, live windows and rankings.
+    await page.waitForFunction(chartExceeds, { attribute: 'data-points', min: 100 });
+    await page.waitForSelector('.chart .u-legend :text("fleet p95")');
     const before = Number(await page.locator('.chart').getAttribute('data-latest'));
-    await t.listening(healthTopic('prod'));
+    await t.listening(healthTopic('prod')); // fleetHealth's
     const live = t.get(LiveAggregatesService);
-    await waitFor(() => live.activeWatches() >= 1, 'the chart subscribed to liveAggregates');
+    await waitFor(() => live.activeWatches() >= 2, 'the chart and the top offenders subscribed');
     await page.waitForSelector('.top li');
     expect(await text('.top li a')).toBe('db-1');
 
@@ -160,9 +162,25 @@ describe('web dashboard in a browser', () => {
 
     live.tick();
     await page.waitForFunction(chartExceeds, { attribute: 'data-latest', min: before });
+    // The ranking of a window that closed after db-1 stopped.
+    await page.locator('.top li a', { hasText: 'db-1' }).waitFor({ state: 'detached' });
+    expect(await page.locator('.top li').count()).toBe(5);
+
+    // One line per region, kept live by one liveAggregates subscription with groupBy.
+    const subscribe = jest.spyOn(live, 'subscribe');
     await page.selectOption('select[aria-label="group by"]', 'region');
     await page.waitForSelector('.chart .u-legend :text("eu-west")');
-    await page.waitForSelector('tr[data-agent="db-1"] td:nth-child(4):text-is("0")'); // the reload after the change: DOWN scores 0
+    await waitFor(() => subscribe.mock.calls.some(([args]) => args.groupBy?.join() === 'region'), 'the chart subscribed by region');
+    subscribe.mockRestore();
+    // The first window that opens after the subscription, closed: complete, and no trend step had it.
+    const firstWhole = (Math.floor(t.clock.now() / (5 * SEC)) + 1) * 5 * SEC;
+    while (t.clock.now() < firstWhole + 8 * SEC) {
+      t.clock.advance(SEC);
+      await ingest(t.clock.now(), ['db-1']);
+    }
+    live.tick();
+    await page.waitForFunction(chartExceeds, { attribute: 'data-latest', min: firstWhole - 1 });
+    expect(await page.locator('.chart .u-legend .u-series').count()).toBe(3); // time, eu-west, us-east
     await shoot('fleet-overview');
   });
 

@@ -28,19 +28,35 @@ export interface AgentRow {
   labels: Label[];
   health: { score: number } | null;
 }
+export type StatusCounts = { status: AgentStatus; count: number }[];
+/** The agent list (its statuses are kept current by FLEET_HEALTH), with the server's clock. */
 export const FLEET = gql<
   {
-    fleet: { to: string; total: number; statusCounts: { status: AgentStatus; count: number }[] };
-    agents: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: AgentRow }[] };
+    fleet: { to: string };
+    agents: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: AgentRow }[] };
   },
   Env & { after?: string | null }
 >(`query Fleet($environment: String!, $after: String) {
-  fleet(environment: $environment, worst: 0) { to total statusCounts { status count } }
+  fleet(environment: $environment, worst: 0) { to }
   agents(environment: $environment, first: 500, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor }
+    pageInfo { hasNextPage endCursor }
     edges { node { id status statusReason lastHeartbeatAt labels { name value } health { score } } }
   }
 }`);
+
+export interface HealthChange {
+  agentId: string;
+  previousStatus: AgentStatus;
+  status: AgentStatus;
+  at: string;
+  reason: string;
+}
+const CHANGE_FIELDS = 'agentId previousStatus status at reason';
+export const FLEET_HEALTH = gql<{ fleetHealth: { at: string; total: number; statusCounts: StatusCounts; changed: HealthChange[] } }, Env>(
+  `subscription FleetHealth($environment: String!) {
+  fleetHealth(environment: $environment) { at total statusCounts { status count } changed { ${CHANGE_FIELDS} } }
+}`,
+);
 
 export const CHART_OPTIONS = gql<{ metrics: string[]; labelNames: string[] }, Env>(`query ChartOptions($environment: String!) {
   metrics(environment: $environment, first: 200)
@@ -52,11 +68,12 @@ export interface TrendLine {
   labels: Label[];
   points: { timestamp: string; value: number | null }[];
 }
+export type Aggregate = 'AVG' | 'P95';
 export const TRENDS = gql<
   { trends: { stepSeconds: number; series: TrendLine[] } },
-  Env & { metric: string; from: string; to: string; stepSeconds: number; agentIds?: string[]; groupBy: string[] }
->(`query Trends($environment: String!, $metric: String!, $from: DateTime!, $to: DateTime!, $stepSeconds: Int, $agentIds: [ID!], $groupBy: [String!]) {
-  trends(environment: $environment, metric: $metric, from: $from, to: $to, stepSeconds: $stepSeconds, agentIds: $agentIds, aggregate: AVG, groupBy: $groupBy) {
+  Env & { metric: string; from: string; to: string; stepSeconds: number; agentIds?: string[]; groupBy: string[]; aggregate: Aggregate }
+>(`query Trends($environment: String!, $metric: String!, $from: DateTime!, $to: DateTime!, $stepSeconds: Int, $agentIds: [ID!], $groupBy: [String!], $aggregate: SeriesAggregate) {
+  trends(environment: $environment, metric: $metric, from: $from, to: $to, stepSeconds: $stepSeconds, agentIds: $agentIds, aggregate: $aggregate, groupBy: $groupBy) {
     stepSeconds series { agentId labels { name value } points { timestamp value } }
   }
 }`);
@@ -64,33 +81,43 @@ export const TRENDS = gql<
 export interface LiveWindow {
   windowStart: string;
   avg: number | null;
-  count: number;
+  p95: number | null;
+  labels: Label[];
+  final: boolean;
   complete: boolean;
 }
 export const LIVE = gql<
   { liveAggregates: LiveWindow },
-  Env & { metric: string; window: Window; agentIds?: string[] }
->(`subscription Live($environment: String!, $metric: String!, $window: AggregationWindow!, $agentIds: [ID!]) {
-  liveAggregates(environment: $environment, metric: $metric, window: $window, agentIds: $agentIds) { windowStart avg count complete }
+  Env & { metric: string; window: Window; agentIds?: string[]; groupBy: string[]; inProgress: boolean }
+>(`subscription Live($environment: String!, $metric: String!, $window: AggregationWindow!, $agentIds: [ID!], $groupBy: [String!], $inProgress: Boolean) {
+  liveAggregates(environment: $environment, metric: $metric, window: $window, agentIds: $agentIds, groupBy: $groupBy, inProgress: $inProgress) {
+    windowStart avg p95 labels { name value } final complete
+  }
 }`);
 
-export const TOP = gql<
-  { topSeries: { agentId: string; labels: Label[]; value: number }[] },
-  Env & { metric: string; from: string; to: string }
->(`query Top($environment: String!, $metric: String!, $from: DateTime!, $to: DateTime!) {
-  topSeries(environment: $environment, metric: $metric, from: $from, to: $to, by: MAX, limit: 5) { agentId labels { name value } value }
-}`);
-
-export interface HealthChange {
+export interface Ranked {
   agentId: string;
-  previousStatus: AgentStatus;
-  status: AgentStatus;
-  at: string;
-  reason: string;
+  labels: Label[];
+  value: number;
 }
+const RANKED_FIELDS = 'agentId labels { name value } value';
+export const TOP = gql<{ topSeries: Ranked[] }, Env & { metric: string; from: string; to: string }>(
+  `query Top($environment: String!, $metric: String!, $from: DateTime!, $to: DateTime!) {
+  topSeries(environment: $environment, metric: $metric, from: $from, to: $to, by: MAX, limit: 5) { ${RANKED_FIELDS} }
+}`,
+);
+export const LIVE_TOP = gql<
+  { topSeries: { windowStart: string; windowEnd: string; complete: boolean; series: Ranked[] } },
+  Env & { metric: string; window: Window }
+>(
+  `subscription LiveTop($environment: String!, $metric: String!, $window: AggregationWindow!) {
+  topSeries(environment: $environment, metric: $metric, window: $window, by: MAX, limit: 5) { windowStart windowEnd complete series { ${RANKED_FIELDS} } }
+}`,
+);
+
 export const HEALTH_CHANGED = gql<{ agentHealthChanged: HealthChange }, Env & { agentIds?: string[] }>(
   `subscription HealthChanged($environment: String!, $agentIds: [ID!]) {
-  agentHealthChanged(environment: $environment, agentIds: $agentIds) { agentId previousStatus status at reason }
+  agentHealthChanged(environment: $environment, agentIds: $agentIds) { ${CHANGE_FIELDS} }
 }`,
 );
 
@@ -167,4 +194,18 @@ export const AGENT_PAGE = gql<
 }`);
 
 /** For the schema check in the tests. */
-export const DOCUMENTS = { FLEET, CHART_OPTIONS, TRENDS, LIVE, TOP, HEALTH_CHANGED, ALERTS, ALERT_EVENTS, ACKNOWLEDGE, SILENCE, AGENT_PAGE };
+export const DOCUMENTS = {
+  FLEET,
+  FLEET_HEALTH,
+  CHART_OPTIONS,
+  TRENDS,
+  LIVE,
+  TOP,
+  LIVE_TOP,
+  HEALTH_CHANGED,
+  ALERTS,
+  ALERT_EVENTS,
+  ACKNOWLEDGE,
+  SILENCE,
+  AGENT_PAGE,
+};

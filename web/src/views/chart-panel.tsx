@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api/client';
 import { CHART_OPTIONS } from '../api/documents';
-import { ChartMode, Fleet, latestStep, Line, RangeKey, RANGES, watchChart } from '../api/feeds';
+import { ChartMode, Fleet, RangeKey, RANGES, watchChart } from '../api/feeds';
+import type { Line } from '../api/live-state';
 import { LineChart } from './line-chart';
 import { TopOffenders } from './top-offenders';
 
@@ -14,9 +15,9 @@ export function ChartPanel({ api, environment, fleet }: { api: Api; environment:
   const [agents, setAgents] = useState('');
   const [lines, setLines] = useState<Line[]>([]);
   const [error, setError] = useState<string>();
-  // The chart restarts when what it shows changes, not on every fleet update; it takes the agents and the clock of the moment.
-  const latestFleet = useRef(fleet);
-  latestFleet.current = fleet;
+  // The chart restarts when what it shows changes, not on every fleet update; it takes the server's clock of the moment.
+  const serverNow = useRef(fleet.serverNow);
+  serverNow.current = fleet.serverNow;
 
   useEffect(() => {
     api.request(CHART_OPTIONS, { environment }).then(
@@ -35,10 +36,9 @@ export function ChartPanel({ api, environment, fleet }: { api: Api; environment:
     setLines([]);
     setError(undefined);
     if (metric === '') return;
-    return watchChart(api, { environment, metric, range, mode }, latestFleet.current, setLines, (e) => setError(e.message));
+    return watchChart(api, { environment, metric, range, mode }, serverNow.current, setLines, (e) => setError(e.message));
   }, [api, environment, metric, range, modeKey]);
 
-  const latest = latestStep(lines);
   return (
     <section class="panel chart-panel">
       <h2>Metrics</h2>
@@ -56,7 +56,7 @@ export function ChartPanel({ api, environment, fleet }: { api: Api; environment:
           ))}
         </select>
         <select aria-label="group by" value={groupBy} onChange={(e) => setGroupBy(e.currentTarget.value)}>
-          <option value="">fleet average</option>
+          <option value="">fleet (avg, p95)</option>
           {options.labelNames.map((n) => (
             <option key={n} value={n}>
               by {n}
@@ -67,7 +67,7 @@ export function ChartPanel({ api, environment, fleet }: { api: Api; environment:
       </div>
       {error && <p class="error">{error}</p>}
       {metric === '' ? <p class="muted">No metrics in this environment yet.</p> : <LineChart lines={lines} />}
-      {metric !== '' && <TopOffenders api={api} environment={environment} metric={metric} range={range} now={Math.max(latest, fleet.serverNow)} />}
+      {metric !== '' && <TopOffenders api={api} environment={environment} metric={metric} range={range} serverNow={fleet.serverNow} />}
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { latestStep, Line } from '../api/feeds';
+import { latestStep, Line } from '../api/live-state';
 import { columns } from './chart-columns';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
@@ -17,7 +17,17 @@ export function LineChart({ lines }: { lines: Line[] }) {
     const options: uPlot.Options = {
       width: element.clientWidth,
       height: 260,
-      series: [{}, ...lines.map((l, i) => ({ label: l.name, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true }))],
+      series: [
+        {},
+        // A p95 line dashed, beside its avg.
+        ...lines.map((l, i) => ({
+          label: l.name,
+          stroke: COLORS[i % COLORS.length],
+          width: 2,
+          spanGaps: true,
+          dash: l.name.endsWith(' p95') ? [6, 4] : undefined,
+        })),
+      ],
       axes: [{}, { size: 60 }],
     };
     plot.current = new uPlot(options, columns(lines.map((l) => l.points)), element);
@@ -30,7 +40,7 @@ export function LineChart({ lines }: { lines: Line[] }) {
   }, [names]);
   useEffect(() => plot.current?.setData(columns(lines.map((l) => l.points))), [lines]);
 
-  // What the chart shows, for tests: its newest step (epoch ms) and how many points it draws.
+  // What the chart shows, for tests: its newest step that is not provisional (epoch ms) and how many points it draws.
   const latest = latestStep(lines);
   const points = lines.reduce((n, l) => n + [...l.points.values()].filter((v) => v !== null).length, 0);
   return <div class="chart" ref={container} data-latest={latest} data-points={points} />;
