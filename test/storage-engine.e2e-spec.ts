@@ -2,7 +2,7 @@ import { PartStore } from '../src/storage/timeseries/part-store';
 import { TierMaintenance } from '../src/storage/timeseries/tier-maintenance';
 import { TimeSeriesStore } from '../src/storage/timeseries/time-series-store';
 import { RetentionService } from '../src/storage/retention.service';
-import { INGEST, TestApp } from './support/test-app';
+import { INGEST, TestApp, waitFor } from './support/test-app';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -202,4 +202,44 @@ describe('storage engine tiers (HTTP, real database, manual clock)', () => {
     );
     expect(res.data?.trends.series[0].points).toEqual([expect.objectContaining({ count: 2, sum: 238 })]);
   }, 30_000);
+});
+
+/** A bulk load checkpoints by the size of its log, not only every CHECKPOINT_INTERVAL_SECONDS: the file keeps at most one such log as free pages. */
+describe('checkpoint by log size (HTTP, real database, manual clock)', () => {
+  let t: TestApp;
+  let agent: string;
+
+  beforeAll(async () => (t = await TestApp.start({ CHECKPOINT_LOG_MB: '1', CHECKPOINT_INTERVAL_SECONDS: '3600' })));
+  afterAll(() => t.stop());
+
+  /** 80,000 random floats (XOR mode: ~8 bytes each in the log, so 0.6 MiB), 10 series of 8,000 at 10 ms. */
+  async function ingestRandom(batch: number): Promise<void> {
+    const start = t.clock.now() - 10 * MIN + batch * 80_000;
+    const series = Array.from({ length: 10 }, (_, s) => ({
+      agentId: 'bulk',
+      metric: `m${s}`,
+      timestamps: Array.from({ length: 8_000 }, (_, i) => start + i * 10),
+      values: Array.from({ length: 8_000 }, () => Math.random() * 1e6),
+    }));
+    const res = await t.graphql(INGEST, { batch: { environment: 'lab', series } }, agent);
+    expect(res.errors).toBeUndefined();
+  }
+
+  it('starts a checkpoint once the log passes CHECKPOINT_LOG_MB, without waiting for the interval', async () => {
+    agent = t.token({ roles: ['agent'], environments: ['lab'] });
+    const store = t.get(TimeSeriesStore);
+    const rawParts = () =>
+      t
+        .get(PartStore)
+        .catalog.all()
+        .filter((m) => m.tier === 'raw').length;
+
+    await ingestRandom(0);
+    expect(store.unsavedHeads().map((h) => h.samples)).toEqual([80_000]);
+    expect(rawParts()).toBe(0);
+
+    await ingestRandom(1);
+    await waitFor(() => store.unsavedHeads().every((h) => h.samples === 0), 'the checkpoint started by the log size');
+    expect(rawParts()).toBeGreaterThan(0);
+  });
 });

@@ -237,6 +237,17 @@ export class AppConfig {
   @Max(64 * 1024)
   HEAD_MAX_MB = 256;
 
+  /**
+   * A generation whose write-ahead log passes this starts a checkpoint early. The embedded server
+   * keeps a dropped log's pages as free pages in its file (reused by later writes, never returned),
+   * so this bounds the free space a bulk load leaves to about one log of this size.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64 * 1024)
+  CHECKPOINT_LOG_MB = 16;
+
   /** How long after a period closes its rollups wait for late samples before being rolled up. */
   @Type(() => Number)
   @IsInt()

@@ -22,6 +22,8 @@ interface Generation {
   head: Head;
   wal: GroupCommit<WalEntry>;
   sequence: number;
+  /** Bytes of its log documents written so far (CHECKPOINT_LOG_MB starts a checkpoint). */
+  logBytes: number;
 }
 
 /**
@@ -142,6 +144,7 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
       number,
       head: new Head(number, this.catalog),
       sequence: 0,
+      logBytes: 0,
       wal: new GroupCommit<WalEntry>((entries) => this.writeLog(generation, entries), {
         log: 'sample',
         maxBytes: this.config.WAL_MAX_PENDING_BYTES,
@@ -155,16 +158,18 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
   /** One group as one log document, or as consecutive ones when it would be over the document size limit. */
   private async writeLog(generation: Generation, entries: WalEntry[]): Promise<void> {
     const blobs = encodeInPieces(entries, encodeWalGroup, MAX_DOCUMENT_BYTES, splitWalEntry).map((piece) => piece.blob);
+    const bytes = blobs.reduce((sum, blob) => sum + blob.length, 0);
     this.metrics.walGroupEntries.observe({ log: 'samples' }, entries.length);
-    this.metrics.walGroupBytes.observe(
-      { log: 'samples' },
-      blobs.reduce((bytes, blob) => bytes + blob.length, 0),
-    );
+    this.metrics.walGroupBytes.observe({ log: 'samples' }, bytes);
     const first = generation.sequence;
     generation.sequence += blobs.length;
     await this.metrics.timed(this.metrics.walWriteDuration, { log: 'samples' }, () => this.repository.appendWal(generation.number, first, blobs));
+    generation.logBytes += bytes;
     this.apply(generation.head, entries, this.clock.now());
-    if (generation.head.bytes > this.config.HEAD_MAX_MB * 1024 * 1024) void this.checkpoint().catch(() => undefined);
+    // A run in progress is joined; the next write after it starts another if this one is still over.
+    if (generation.head.bytes > this.config.HEAD_MAX_MB * MB || generation.logBytes > this.config.CHECKPOINT_LOG_MB * MB) {
+      void this.checkpoint().catch(() => undefined);
+    }
   }
 
   private apply(head: Head, entries: WalEntry[], at: number): void {
@@ -182,6 +187,7 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
       number,
       head: new Head(number, this.catalog),
       sequence: 0,
+      logBytes: 0,
       wal: new GroupCommit<WalEntry>(() => Promise.reject(new Error('replayed generations take no appends'))),
     };
     const blobs = await this.repository.readWal(number);
@@ -232,6 +238,8 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
     return this.repository.deleteLedgerBefore(cutoff);
   }
 }
+
+const MB = 1024 * 1024;
 
 const ledgerKey = (environment: string, batchId: string) => `${environment}\u0000${batchId}`;
 
