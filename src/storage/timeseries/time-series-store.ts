@@ -4,6 +4,7 @@ import { Clock, CLOCK } from '../../common/clock/clock';
 import { AppConfig } from '../../common/config/app-config';
 import { Metrics } from '../../common/metrics/metrics';
 import { TimeSeriesRepository } from '../repositories/time-series.repository';
+import { sealChunk } from '../chunks/gorilla-chunk';
 import { GroupCommit } from '../wal/group-commit';
 import { encodeChunkList, PartSeries } from './part-codec';
 import { partId } from './part-id';
@@ -252,7 +253,7 @@ function partsOf(generation: number, series: SeriesHead[]): NewPart[] {
     for (const chunk of s.chunks) {
       const period = periodStart(chunk.minTime, TIERS.raw);
       const chunks = chunksByPeriod.get(period) ?? [];
-      chunks.push(chunk.bytes());
+      chunks.push(sealChunk(chunk.bytes()));
       chunksByPeriod.set(period, chunks);
       const group = byPeriod.get(period) ?? { raw: [], from: Infinity, to: -Infinity, samples: 0 };
       group.from = Math.min(group.from, chunk.minTime);
