@@ -525,7 +525,8 @@ export function decodeChunk(bytes: Uint8Array): DecodedChunk {
  * a compaction): the appender writes delta-of-delta, not knowing the samples to come.
  */
 export function sealChunk(bytes: Uint8Array): Uint8Array {
-  if (bytes.length > 1 && bytes[0] === 0) return bytes;
+  // Already on a grid, or too few samples for one (a one-byte count below 3).
+  if (bytes[0] < 3) return bytes;
   const { timestamps, values } = decodeChunk(bytes);
   const grid = gridOf(timestamps);
   if (grid === undefined) return bytes;
