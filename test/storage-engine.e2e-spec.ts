@@ -212,14 +212,13 @@ describe('checkpoint by log size (HTTP, real database, manual clock)', () => {
   beforeAll(async () => (t = await TestApp.start({ CHECKPOINT_LOG_MB: '1', CHECKPOINT_INTERVAL_SECONDS: '3600' })));
   afterAll(() => t.stop());
 
-  /** 80,000 random floats (XOR mode: ~8 bytes each in the log, so 0.6 MiB), 10 series of 8,000 at 10 ms. */
-  async function ingestRandom(batch: number): Promise<void> {
-    const start = t.clock.now() - 10 * MIN + batch * 80_000;
+  /** 10 series of `n` random floats each at 10 ms, from `start` (XOR mode: 7-8 bytes a sample in the log). */
+  async function ingestRandom(start: number, n: number): Promise<void> {
     const series = Array.from({ length: 10 }, (_, s) => ({
       agentId: 'bulk',
       metric: `m${s}`,
-      timestamps: Array.from({ length: 8_000 }, (_, i) => start + i * 10),
-      values: Array.from({ length: 8_000 }, () => Math.random() * 1e6),
+      timestamps: Array.from({ length: n }, (_, i) => start + i * 10),
+      values: Array.from({ length: n }, () => Math.random() * 1e6),
     }));
     const res = await t.graphql(INGEST, { batch: { environment: 'lab', series } }, agent);
     expect(res.errors).toBeUndefined();
@@ -234,11 +233,12 @@ describe('checkpoint by log size (HTTP, real database, manual clock)', () => {
         .catalog.all()
         .filter((m) => m.tier === 'raw').length;
 
-    await ingestRandom(0);
-    expect(store.unsavedHeads().map((h) => h.samples)).toEqual([80_000]);
+    const start = t.clock.now() - 10 * MIN;
+    await ingestRandom(start, 4_000); // ~0.3 MiB
+    expect(store.unsavedHeads().map((h) => h.samples)).toEqual([40_000]);
     expect(rawParts()).toBe(0);
 
-    await ingestRandom(1);
+    await ingestRandom(start + 40_000, 16_000); // ~1.2 MiB more
     await waitFor(() => store.unsavedHeads().every((h) => h.samples === 0), 'the checkpoint started by the log size');
     expect(rawParts()).toBeGreaterThan(0);
   });
