@@ -240,15 +240,15 @@ export class AppConfig {
   /**
    * A generation whose write-ahead log passes this starts a checkpoint early. The embedded server
    * keeps a dropped log's pages as free pages in its file (reused by later writes, never returned),
-   * so this bounds the free space a bulk load leaves to about one log of this size (bench:storage:
-   * an hour of 10,000 series sent at once logs ~8 MB). At full ingest load it means a checkpoint
-   * about every second, whose parts the rollup compacts.
+   * so this bounds the free space a bulk load leaves to about one log of this size. Smaller costs
+   * ingest throughput at full load (at 4, a checkpoint every few seconds and their compactions);
+   * bench:storage's hour of 10,000 series sent at once logs ~8 MB, so it needs 4 to be cut.
    */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(64 * 1024)
-  CHECKPOINT_LOG_MB = 4;
+  CHECKPOINT_LOG_MB = 32;
 
   /** How long after a period closes its rollups wait for late samples before being rolled up. */
   @Type(() => Number)

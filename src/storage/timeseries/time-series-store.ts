@@ -201,7 +201,7 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
   private async save(generation: Generation): Promise<void> {
     const parts: NewPart[] = [];
     for (const series of generation.head.metrics()) {
-      parts.push(...partsOf(generation.number, series));
+      parts.push(...partsOf(generation.number, series, this.clock.now()));
       // One metric at a time, letting requests in between: a big head takes a while to encode.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -242,16 +242,19 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
 
 const MB = 1024 * 1024;
 /**
- * Chunks a checkpoint stores with grid timestamps where smaller: sealing costs about an encode,
- * and a head saved every 30 s holds chunks of 3 samples at 10 s, where a grid never pays (the
- * compaction of their hour seals the chunks it makes); bulk loads bring long chunks.
+ * A checkpoint seals (grid timestamps where smaller) the chunks of 32+ samples of closed hours
+ * only: a backfill's hour may get no second part, so no compaction, while the current hour is
+ * compacted when it closes, which seals the chunks it makes. Sealing costs about an encode: at
+ * full ingest load, sealing every checkpoint's chunks took ~15% of a core (and then again at
+ * compaction); a head saved every 30 s holds chunks of 3 samples at 10 s, where a grid never pays.
  */
 const SEAL_MIN_SAMPLES = 32;
 
 const ledgerKey = (environment: string, batchId: string) => `${environment}\u0000${batchId}`;
 
 /** The raw parts of one metric's series, one per hour the samples fall in (their 1-minute buckets are computed from them). */
-function partsOf(generation: number, series: SeriesHead[]): NewPart[] {
+function partsOf(generation: number, series: SeriesHead[], now: number): NewPart[] {
+  const current = periodStart(now, TIERS.raw);
   const { environment, metric } = series[0].entry;
   const byPeriod = new Map<number, { raw: PartSeries[]; from: number; to: number; samples: number }>();
   for (const s of series) {
@@ -259,7 +262,7 @@ function partsOf(generation: number, series: SeriesHead[]): NewPart[] {
     for (const chunk of s.chunks) {
       const period = periodStart(chunk.minTime, TIERS.raw);
       const chunks = chunksByPeriod.get(period) ?? [];
-      chunks.push(chunk.count >= SEAL_MIN_SAMPLES ? sealChunk(chunk.bytes()) : chunk.bytes());
+      chunks.push(period < current && chunk.count >= SEAL_MIN_SAMPLES ? sealChunk(chunk.bytes()) : chunk.bytes());
       chunksByPeriod.set(period, chunks);
       const group = byPeriod.get(period) ?? { raw: [], from: Infinity, to: -Infinity, samples: 0 };
       group.from = Math.min(group.from, chunk.minTime);
