@@ -111,8 +111,6 @@ export class ChunkAppender {
   readonly maxSamples: number;
   readonly maxBytes: number;
   private readonly decimal: boolean;
-  /** Set only by sealChunk, which knows every timestamp beforehand. */
-  private readonly grid: Grid | undefined;
   private readonly writer = new BitWriter(128);
   private n = 0;
   private firstT = Infinity;
@@ -130,11 +128,10 @@ export class ChunkAppender {
   private leading = -1;
   private trailing = 0;
 
-  constructor(options: ChunkAppenderOptions = {}, grid?: Grid) {
+  constructor(options: ChunkAppenderOptions = {}) {
     this.maxSamples = options.maxSamples ?? MAX_CHUNK_SAMPLES;
     this.maxBytes = options.maxBytes ?? MAX_CHUNK_BYTES;
     this.decimal = options.decimal ?? true;
-    this.grid = grid;
   }
 
   get count(): number {
@@ -157,7 +154,7 @@ export class ChunkAppender {
 
   /** Encoded size in bytes, header included, without building the bytes. */
   get byteLength(): number {
-    return (this.grid === undefined ? 0 : 2) + uvarintLength(this.n) + this.writer.byteLength;
+    return uvarintLength(this.n) + this.writer.byteLength;
   }
 
   /**
@@ -173,29 +170,17 @@ export class ChunkAppender {
     const hi = scratchU32[HI];
     const lo = scratchU32[LO];
     const w = this.writer;
-    const grid = this.grid;
     if (this.n === 0) {
       writeSignedVarint(w, t);
       this.firstT = t;
-      if (grid !== undefined) {
-        writeVarint(w, grid.interval);
-        writeSignedVarint(w, grid.base);
-        w.writeBits(grid.width, 6);
-      }
       this.writeFirstValue(w, v, hi, lo);
     } else {
-      if (grid !== undefined) {
-        const offset = t - (this.firstT + grid.base + this.n * grid.interval);
-        if (!(offset >= 0 && offset < 2 ** grid.width)) throw new RangeError(`timestamp ${t} is off the chunk's grid`);
-        w.writeBits(offset, grid.width);
-      } else {
-        const delta = t - this.lastT;
-        // Only for spans beyond 285,000 years, where the subtraction itself may round.
-        if (delta > MAX_SAFE) throw new RangeError(`chunk spans more than 2^53 ms: ${this.lastT} to ${t}`);
-        if (this.n === 1) writeVarint(w, delta);
-        else writeDeltaOfDelta(w, delta - this.lastDelta);
-        this.lastDelta = delta;
-      }
+      const delta = t - this.lastT;
+      // Only for spans beyond 285,000 years, where the subtraction itself may round.
+      if (delta > MAX_SAFE) throw new RangeError(`chunk spans more than 2^53 ms: ${this.lastT} to ${t}`);
+      if (this.n === 1) writeVarint(w, delta);
+      else writeDeltaOfDelta(w, delta - this.lastDelta);
+      this.lastDelta = delta;
       if (this.scale === FLOAT) this.writeXor(w, hi, lo);
       else this.writeDecimal(w, v, hi, lo);
     }
@@ -209,14 +194,39 @@ export class ChunkAppender {
   /** The encoded chunk so far (a copy: the appender stays usable). */
   bytes(): Uint8Array {
     const out = new Uint8Array(this.byteLength);
-    let at = 0;
-    if (this.grid !== undefined) {
-      out[at++] = 0;
-      out[at++] = GRID_FORMAT;
-    }
-    at = putUvarint(out, at, this.n);
+    const at = putUvarint(out, 0, this.n);
     this.writer.copyTo(out, at);
     return out;
+  }
+
+  /**
+   * sealChunk's path, apart from append so that the head's appends stay as they were: appends
+   * the next of timestamps that gridOf found on `grid` (sample 0 writes the grid). The bytes
+   * then need the format-1 prefix.
+   */
+  appendOnGrid(t: number, v: number, grid: Grid): void {
+    scratchF64[0] = v;
+    const hi = scratchU32[HI];
+    const lo = scratchU32[LO];
+    const w = this.writer;
+    if (this.n === 0) {
+      writeSignedVarint(w, t);
+      this.firstT = t;
+      writeVarint(w, grid.interval);
+      writeSignedVarint(w, grid.base);
+      w.writeBits(grid.width, 6);
+      this.writeFirstValue(w, v, hi, lo);
+    } else {
+      const offset = t - (this.firstT + grid.base + this.n * grid.interval);
+      if (!(offset >= 0 && offset < 2 ** grid.width)) throw new RangeError(`timestamp ${t} is off the chunk's grid`);
+      w.writeBits(offset, grid.width);
+      if (this.scale === FLOAT) this.writeXor(w, hi, lo);
+      else this.writeDecimal(w, v, hi, lo);
+    }
+    this.lastT = t;
+    this.lastHi = hi;
+    this.lastLo = lo;
+    this.n++;
   }
 
   private writeFirstValue(w: BitWriter, v: number, hi: number, lo: number): void {
@@ -530,9 +540,13 @@ export function sealChunk(bytes: Uint8Array): Uint8Array {
   const { timestamps, values } = decodeChunk(bytes);
   const grid = gridOf(timestamps);
   if (grid === undefined) return bytes;
-  const appender = new ChunkAppender({ maxSamples: Infinity, maxBytes: Infinity }, grid);
-  for (let i = 0; i < timestamps.length; i++) appender.append(timestamps[i], values[i]);
-  return appender.byteLength < bytes.length ? appender.bytes() : bytes;
+  const appender = new ChunkAppender({ maxSamples: Infinity, maxBytes: Infinity });
+  for (let i = 0; i < timestamps.length; i++) appender.appendOnGrid(timestamps[i], values[i], grid);
+  if (2 + appender.byteLength >= bytes.length) return bytes;
+  const out = new Uint8Array(2 + appender.byteLength);
+  out[1] = GRID_FORMAT;
+  out.set(appender.bytes(), 2);
+  return out;
 }
 
 /**
