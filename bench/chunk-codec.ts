@@ -13,10 +13,13 @@
  *   half byte counts (increments around 10 kB/s..10 MB/s);
  * - constant: half `up`-style flags that never change, half thread counts that change on 5%
  *   of samples by 1..3.
- * Sizes are reported with the decimal value mode (the default) and as plain Gorilla XOR.
+ * Sizes are reported with the decimal value mode (the default) and as plain Gorilla XOR, and as
+ * stored (sealChunk: grid timestamps where smaller; sealSamplesPerSec is its cost). The timestamps
+ * alone: the gauges' timestamps, and the storage bench's (0-40 ms of jitter), with a constant value
+ * (one bit a sample, subtracted).
  */
 import { loadavg } from 'os';
-import { ChunkAppender, ChunkIterator, decodeChunk, MAX_CHUNK_SAMPLES } from '../src/storage/chunks/gorilla-chunk';
+import { ChunkAppender, ChunkIterator, decodeChunk, MAX_CHUNK_SAMPLES, sealChunk } from '../src/storage/chunks/gorilla-chunk';
 import { seededRandom } from '../test/support/seeded-random';
 
 const SEED = Number(process.argv[2] ?? 20240611);
@@ -135,19 +138,36 @@ function measure(data: Dataset) {
   const samples = data.timestamps.length;
   const chunks = encode(data, true);
   verify(data, chunks);
+  const sealed = chunks.map(sealChunk);
+  verify(data, sealed);
   const plain = encode(data, false);
   verify(data, plain);
   const size = (list: Uint8Array[]) => list.reduce((total, chunk) => total + chunk.length, 0);
   return {
     bytesPerSample: +(size(chunks) / samples).toFixed(3),
+    bytesPerSampleSealed: +(size(sealed) / samples).toFixed(3),
     bytesPerSamplePlainXor: +(size(plain) / samples).toFixed(3),
     encodeSamplesPerSec: throughput(samples, () => encode(data, true)),
     decodeSamplesPerSec: throughput(samples, () => decodeAll(chunks)),
     iterateSamplesPerSec: throughput(samples, () => iterateAll(chunks)),
+    sealSamplesPerSec: throughput(samples, () => chunks.map(sealChunk)),
+    decodeSealedSamplesPerSec: throughput(samples, () => decodeAll(sealed)),
     plainXorEncodeSamplesPerSec: throughput(samples, () => encode(data, false)),
     plainXorDecodeSamplesPerSec: throughput(samples, () => decodeAll(plain)),
   };
 }
+
+/** Bytes a sample of the timestamps alone, as written and as stored. */
+function timestampBytes(timestamps: Float64Array) {
+  const data = { timestamps, values: new Float64Array(timestamps.length) };
+  const chunks = encode(data, true);
+  const sealed = chunks.map(sealChunk);
+  verify(data, sealed);
+  const perSample = (list: Uint8Array[]) => +(list.reduce((total, chunk) => total + chunk.length, 0) / timestamps.length - 1 / 8).toFixed(3);
+  return { deltaOfDelta: perSample(chunks), sealed: perSample(sealed) };
+}
+
+const jitter40 = Float64Array.from(gauges.timestamps, (_, k) => 1_718_000_000_000 + (k % SAMPLES) * INTERVAL_MS + Math.floor(random() * 40));
 
 console.log(
   JSON.stringify({
@@ -161,5 +181,6 @@ console.log(
     intervalMs: INTERVAL_MS,
     jitterMs: JITTER_MS,
     datasets: { gauges: measure(gauges), counters: measure(counters), constant: measure(constant) },
+    timestampBytesPerSample: { jitter10: timestampBytes(gauges.timestamps), jitter0to40: timestampBytes(jitter40) },
   }),
 );

@@ -2,7 +2,7 @@ import { PartStore } from '../src/storage/timeseries/part-store';
 import { TierMaintenance } from '../src/storage/timeseries/tier-maintenance';
 import { TimeSeriesStore } from '../src/storage/timeseries/time-series-store';
 import { RetentionService } from '../src/storage/retention.service';
-import { INGEST, TestApp } from './support/test-app';
+import { INGEST, TestApp, waitFor } from './support/test-app';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -202,4 +202,44 @@ describe('storage engine tiers (HTTP, real database, manual clock)', () => {
     );
     expect(res.data?.trends.series[0].points).toEqual([expect.objectContaining({ count: 2, sum: 238 })]);
   }, 30_000);
+});
+
+/** A bulk load checkpoints by the size of its log, not only every CHECKPOINT_INTERVAL_SECONDS: the file keeps at most one such log as free pages. */
+describe('checkpoint by log size (HTTP, real database, manual clock)', () => {
+  let t: TestApp;
+  let agent: string;
+
+  beforeAll(async () => (t = await TestApp.start({ CHECKPOINT_LOG_MB: '1', CHECKPOINT_INTERVAL_SECONDS: '3600' })));
+  afterAll(() => t.stop());
+
+  /** 10 series of `n` random floats each at 10 ms, from `start` (XOR mode: 7-8 bytes a sample in the log). */
+  async function ingestRandom(start: number, n: number): Promise<void> {
+    const series = Array.from({ length: 10 }, (_, s) => ({
+      agentId: 'bulk',
+      metric: `m${s}`,
+      timestamps: Array.from({ length: n }, (_, i) => start + i * 10),
+      values: Array.from({ length: n }, () => Math.random() * 1e6),
+    }));
+    const res = await t.graphql(INGEST, { batch: { environment: 'lab', series } }, agent);
+    expect(res.errors).toBeUndefined();
+  }
+
+  it('starts a checkpoint once the log passes CHECKPOINT_LOG_MB, without waiting for the interval', async () => {
+    agent = t.token({ roles: ['agent'], environments: ['lab'] });
+    const store = t.get(TimeSeriesStore);
+    const rawParts = () =>
+      t
+        .get(PartStore)
+        .catalog.all()
+        .filter((m) => m.tier === 'raw').length;
+
+    const start = t.clock.now() - 10 * MIN;
+    await ingestRandom(start, 4_000); // ~0.3 MiB
+    expect(store.unsavedHeads().map((h) => h.samples)).toEqual([40_000]);
+    expect(rawParts()).toBe(0);
+
+    await ingestRandom(start + 40_000, 16_000); // ~1.2 MiB more
+    await waitFor(() => store.unsavedHeads().every((h) => h.samples === 0), 'the checkpoint started by the log size');
+    expect(rawParts()).toBeGreaterThan(0);
+  });
 });

@@ -1,5 +1,5 @@
 import { seededRandom } from '../../../test/support/seeded-random';
-import { ChunkAppender, ChunkAppenderOptions, ChunkIterator, decodeChunk, encodeChunk, MAX_CHUNK_BYTES, MAX_CHUNK_SAMPLES } from './gorilla-chunk';
+import { ChunkAppender, ChunkAppenderOptions, ChunkIterator, decodeChunk, encodeChunk, MAX_CHUNK_BYTES, MAX_CHUNK_SAMPLES, sealChunk } from './gorilla-chunk';
 
 const UNLIMITED: ChunkAppenderOptions = { maxSamples: Infinity, maxBytes: Infinity };
 const HOUR = 3_600_000;
@@ -29,13 +29,23 @@ function append(appender: ChunkAppender, timestamps: ArrayLike<number>, values: 
 }
 
 /**
- * Encodes, then decodes with decodeChunk and with the iterator; returns the bytes, or throws
- * naming the first sample that differs. Values must come back with identical bits.
+ * Encodes, then decodes with decodeChunk and with the iterator, as written and as sealed (grid
+ * timestamps where smaller); returns the bytes as written, or throws naming the first sample that
+ * differs. Values must come back with identical bits.
  */
 function roundTrip(timestamps: ArrayLike<number>, values: ArrayLike<number>, options: ChunkAppenderOptions = {}): Uint8Array {
   const appender = new ChunkAppender({ ...UNLIMITED, ...options });
   append(appender, timestamps, values);
   const bytes = appender.bytes();
+  const sealed = sealChunk(bytes);
+  if (sealed.length > bytes.length) throw new Error(`sealed: ${sealed.length} bytes, written: ${bytes.length}`);
+  if (sealChunk(sealed) !== sealed) throw new Error('sealing a sealed chunk changed it');
+  expectDecodes(bytes, timestamps, values);
+  expectDecodes(sealed, timestamps, values);
+  return bytes;
+}
+
+function expectDecodes(bytes: Uint8Array, timestamps: ArrayLike<number>, values: ArrayLike<number>): void {
   const expectedT = Float64Array.from(timestamps);
   const expectedV = Float64Array.from(values);
 
@@ -60,7 +70,6 @@ function roundTrip(timestamps: ArrayLike<number>, values: ArrayLike<number>, opt
       );
     }
   }
-  return bytes;
 }
 
 /** Timestamps from `start` every `interval` ms plus jitter, never decreasing. */
@@ -406,6 +415,95 @@ describe('ChunkAppender / ChunkIterator', () => {
     }
     expect(() => decodeChunk(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).toThrow(RangeError);
     expect(() => decodeChunk(new Uint8Array([100, 0, 0, 0]))).toThrow(RangeError);
+  });
+});
+
+describe('sealChunk (grid timestamps)', () => {
+  const isGrid = (bytes: Uint8Array) => bytes.length > 1 && bytes[0] === 0;
+  /** A value that never changes costs one bit a sample: what is left is the timestamps. */
+  const sealed = (timestamps: number[]) => {
+    const values = new Array<number>(timestamps.length).fill(7);
+    const bytes = roundTrip(timestamps, values);
+    return { bytes, sealed: sealChunk(bytes) };
+  };
+  /** `n` samples every 10 s from NOW plus jitter drawn by `jitter`. */
+  const jittered = (n: number, jitter: (i: number) => number) => {
+    const out = Array.from({ length: n }, (_, i) => NOW + i * 10_000 + jitter(i));
+    return out.map((t, i) => Math.max(t, ...out.slice(0, i)));
+  };
+
+  it('puts scheduler jitter (0-40 ms at 10 s) on a grid: ~6 bits a timestamp instead of ~10', () => {
+    const random = seededRandom(11);
+    const chunk = sealed(jittered(120, () => Math.floor(random() * 40)));
+    expect(isGrid(chunk.sealed)).toBe(true);
+    expect(isGrid(chunk.bytes)).toBe(false);
+    // 120 bits of values and ~8 bytes of first sample and grid; 6 bits per offset.
+    expect(chunk.sealed.length).toBeLessThanOrEqual(2 + 1 + 8 + 3 + 1 + Math.ceil((119 * 7) / 8));
+    expect(chunk.bytes.length).toBeGreaterThanOrEqual(chunk.sealed.length + 35); // ~9 bits a delta-of-delta
+  });
+
+  it('keeps delta-of-delta where it is smaller: clock-aligned, out of grid, huge gaps, few samples', () => {
+    expect(isGrid(sealed(jittered(120, () => 0)).sealed)).toBe(true); // width 0: one bit a sample for the value alone
+    expect(isGrid(sealed(jittered(2, (i) => i)).sealed)).toBe(false);
+    expect(isGrid(sealed([NOW, NOW + 10_000, NOW + 10_000 + 5 * HOUR, NOW + 20_000 + 5 * HOUR]).sealed)).toBe(false);
+    // One sample stalled by 30 s costs its whole width to every other sample on a grid.
+    const random = seededRandom(12);
+    const stalled = jittered(120, (i) => (i === 60 ? 30_000 : Math.floor(random() * 40)));
+    expect(isGrid(sealed(stalled).sealed)).toBe(false);
+  });
+
+  it('round-trips adversarial grids: negative offsets, duplicates, a changed interval, negative epochs, extremes', () => {
+    const random = seededRandom(13);
+    const cases: number[][] = [
+      jittered(120, () => Math.round(random() * 80) - 40), // offsets on both sides of the grid
+      jittered(120, (i) => (i % 10 === 0 ? -9_000 : 0)), // every tenth sample early, clamped to order
+      Array.from({ length: 50 }, () => NOW), // interval 0
+      Array.from({ length: 60 }, (_, i) => NOW + Math.floor(i / 3) * 1_000), // duplicates in threes
+      Array.from({ length: 60 }, (_, i) => NOW + (i < 30 ? i * 10_000 : 300_000 + (i - 30) * 15_000)), // interval changes
+      Array.from({ length: 60 }, (_, i) => -NOW + i * 1_000 + (i % 3)), // before 1970
+      Array.from({ length: 30 }, (_, i) => Number.MAX_SAFE_INTEGER - 30_000 + i * 1_000), // next to 2^53
+      Array.from({ length: 30 }, (_, i) => -Number.MAX_SAFE_INTEGER + i * 1_000),
+      Array.from({ length: 30 }, (_, i) => NOW + i * 2 ** 31 + (i % 2) * (2 ** 31 - 1)), // offsets at the widest grid
+      Array.from({ length: 30 }, (_, i) => NOW + i * 2 ** 40 + (i % 2) * 2 ** 33), // offsets past it
+    ];
+    for (const timestamps of cases) {
+      const values = timestamps.map((_, i) => (i % 4 === 0 ? random() : Math.round(random() * 1000) / 10));
+      expect(() => roundTrip(timestamps, values)).not.toThrow();
+    }
+    expect(cases.map((c) => isGrid(sealed(c).sealed))).toContain(true);
+  });
+
+  it('round-trips random jittered series on a grid, of every length and value kind', () => {
+    const random = seededRandom(14);
+    let grids = 0;
+    for (let s = 0; s < 300; s++) {
+      const n = 1 + Math.floor(random() * 200);
+      const interval = [1_000, 10_000, 60_000][s % 3];
+      const jitter = [0, 3, 40, 400][Math.floor(random() * 4)];
+      const timestamps = regular(n, interval, jitter, random, Math.round((random() * 2 - 1) * NOW));
+      const values = timestamps.map(() => (random() < 0.5 ? Math.round(random() * 1000) / 10 : random() * 1e6));
+      const bytes = roundTrip(timestamps, values, { decimal: random() < 0.8 });
+      if (isGrid(sealChunk(bytes))) grids++;
+    }
+    expect(grids).toBeGreaterThan(100);
+  });
+
+  it('throws a RangeError for truncated or corrupt grid chunks, and for unknown formats', () => {
+    const random = seededRandom(15);
+    const timestamps = jittered(60, () => Math.floor(random() * 40));
+    const grid = sealChunk(
+      encodeChunk(
+        timestamps,
+        timestamps.map((_, i) => (i < 40 ? Math.round(random() * 1000) / 10 : random())),
+      ),
+    );
+    expect(isGrid(grid)).toBe(true);
+    for (let length = 2; length < grid.length; length++) {
+      expect(() => decodeChunk(grid.subarray(0, length))).toThrow(RangeError);
+    }
+    const unknown = Uint8Array.from(grid);
+    unknown[1] = 2;
+    expect(() => decodeChunk(unknown)).toThrow(RangeError);
   });
 });
 

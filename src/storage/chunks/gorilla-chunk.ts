@@ -46,6 +46,14 @@ import { putUvarint, uvarintLength } from './varint';
  * Values are compared as bit patterns, so -0, infinities, denormals and NaN payloads survive.
  * The first value in float mode is its raw 64 bits.
  *
+ * Grid timestamps (format 1, chosen per chunk by sealChunk when smaller): agents sample on a
+ * regular grid plus jitter, and a delta-of-delta is the difference of two jitters (~10 bits at
+ * 0-40 ms), where the offset from the grid is one jitter (~6 bits). Such a chunk starts with the
+ * bytes 0x00 0x01 (a format-0 chunk starting with 0x00 is the empty chunk, a single byte), then
+ * the sample count; sample 0 holds t0, the interval I (varint), the base B (sign bit and
+ * varint) and a width W (6 bits, at most 32); sample i >= 1 is t0 + B + i * I plus W bits.
+ * The appender always writes format 0 (it cannot know the grid of samples still to come).
+ *
  * Samples are sorted: timestamps never decrease (equal ones are kept), so a range read can stop
  * at the first sample past its end. A sample older than the chunk's last one is refused and the
  * caller keeps it elsewhere (an out-of-order chunk): a negative delta would make a chunk unsorted.
@@ -87,6 +95,16 @@ const MAX_SCALE = 6;
 const FLOAT = 7;
 const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** First bytes of a grid-timestamp chunk: 0x00 alone is an empty format-0 chunk. */
+const GRID_FORMAT = 1;
+const MAX_GRID_WIDTH = 32;
+
+/** Timestamps as offsets from t0 + B + i * I, in `width` bits each. */
+interface Grid {
+  interval: number;
+  base: number;
+  width: number;
+}
 
 /** Appends samples of one series to an open chunk. */
 export class ChunkAppender {
@@ -179,6 +197,36 @@ export class ChunkAppender {
     const at = putUvarint(out, 0, this.n);
     this.writer.copyTo(out, at);
     return out;
+  }
+
+  /**
+   * sealChunk's path, apart from append so that the head's appends stay as they were: appends
+   * the next of timestamps that gridOf found on `grid` (sample 0 writes the grid). The bytes
+   * then need the format-1 prefix.
+   */
+  appendOnGrid(t: number, v: number, grid: Grid): void {
+    scratchF64[0] = v;
+    const hi = scratchU32[HI];
+    const lo = scratchU32[LO];
+    const w = this.writer;
+    if (this.n === 0) {
+      writeSignedVarint(w, t);
+      this.firstT = t;
+      writeVarint(w, grid.interval);
+      writeSignedVarint(w, grid.base);
+      w.writeBits(grid.width, 6);
+      this.writeFirstValue(w, v, hi, lo);
+    } else {
+      const offset = t - (this.firstT + grid.base + this.n * grid.interval);
+      if (!(offset >= 0 && offset < 2 ** grid.width)) throw new RangeError(`timestamp ${t} is off the chunk's grid`);
+      w.writeBits(offset, grid.width);
+      if (this.scale === FLOAT) this.writeXor(w, hi, lo);
+      else this.writeDecimal(w, v, hi, lo);
+    }
+    this.lastT = t;
+    this.lastHi = hi;
+    this.lastLo = lo;
+    this.n++;
   }
 
   private writeFirstValue(w: BitWriter, v: number, hi: number, lo: number): void {
@@ -278,6 +326,12 @@ export class ChunkIterator {
   private lo = 0;
   private leading = 0;
   private trailing = 0;
+  /** Format 1: timestamps on a grid from t0 (t0 + base, then + interval per sample). */
+  private gridded = false;
+  private t0 = 0;
+  private interval = 0;
+  private base = 0;
+  private width = 0;
 
   constructor(bytes?: Uint8Array) {
     if (bytes !== undefined) this.reset(bytes);
@@ -287,14 +341,19 @@ export class ChunkIterator {
   reset(bytes: Uint8Array): void {
     let count = 0;
     let at = 0;
+    this.gridded = bytes.length > 1 && bytes[0] === 0;
+    if (this.gridded) {
+      if (bytes[1] !== GRID_FORMAT) throw new RangeError(`chunk format ${bytes[1]} is unknown`);
+      at = 2;
+    }
     for (let weight = 1; ; weight *= 128) {
       if (at >= bytes.length || weight > 2 ** 28) throw new RangeError('chunk header is truncated or corrupt');
       const b = bytes[at++];
       count += (b & 127) * weight;
       if (b < 128) break;
     }
-    // Every sample after the first takes at least two bits: cheap protection against a bogus count.
-    if (count > 1 + (bytes.length - at) * 4) throw new RangeError(`chunk header claims ${count} samples in ${bytes.length} bytes`);
+    // Every sample after the first takes at least two bits (one on a grid): cheap protection against a bogus count.
+    if (count > 1 + (bytes.length - at) * (this.gridded ? 8 : 4)) throw new RangeError(`chunk header claims ${count} samples in ${bytes.length} bytes`);
     this.reader.reset(bytes, at);
     this.total = count;
     this.index = 0;
@@ -361,6 +420,13 @@ export class ChunkIterator {
     const i = this.index++;
     if (i === 0) {
       this.t = readSignedVarint(r);
+      if (this.gridded) {
+        this.t0 = this.t;
+        this.interval = readVarint(r);
+        this.base = readSignedVarint(r);
+        this.width = r.readBits(6);
+        if (this.width > MAX_GRID_WIDTH) throw new RangeError('chunk is corrupt: grid width over 32 bits');
+      }
       this.scale = r.readBits(3);
       if (this.scale === FLOAT) {
         this.hi = r.readBits(32);
@@ -370,13 +436,19 @@ export class ChunkIterator {
       }
       return;
     }
-    if (i === 1) {
-      this.delta = readVarint(r);
+    if (this.gridded) {
+      const t = this.t0 + this.base + i * this.interval + r.readBits(this.width);
+      if (!(t >= this.t) || !Number.isSafeInteger(t)) throw new RangeError('chunk is corrupt: timestamps go backwards');
+      this.t = t;
     } else {
-      this.delta += readDeltaOfDelta(r);
-      if (this.delta < 0) throw new RangeError('chunk is corrupt: timestamps go backwards');
+      if (i === 1) {
+        this.delta = readVarint(r);
+      } else {
+        this.delta += readDeltaOfDelta(r);
+        if (this.delta < 0) throw new RangeError('chunk is corrupt: timestamps go backwards');
+      }
+      this.t += this.delta;
     }
-    this.t += this.delta;
     if (this.scale === FLOAT) this.readXor(r);
     else this.readDecimal(r);
   }
@@ -455,6 +527,59 @@ export function decodeChunk(bytes: Uint8Array): DecodedChunk {
   const values = new Float64Array(buffer, 8 * it.count, it.count);
   it.readInto(timestamps, values);
   return { timestamps, values };
+}
+
+/**
+ * The chunk to store: a format-0 chunk re-encoded with grid timestamps when that is smaller
+ * (values by the same rules), else the same bytes. For chunks that are complete (a checkpoint,
+ * a compaction): the appender writes delta-of-delta, not knowing the samples to come.
+ */
+export function sealChunk(bytes: Uint8Array): Uint8Array {
+  // Already on a grid, or too few samples for one (a one-byte count below 3).
+  if (bytes[0] < 3) return bytes;
+  const { timestamps, values } = decodeChunk(bytes);
+  const grid = gridOf(timestamps);
+  if (grid === undefined) return bytes;
+  const appender = new ChunkAppender({ maxSamples: Infinity, maxBytes: Infinity });
+  for (let i = 0; i < timestamps.length; i++) appender.appendOnGrid(timestamps[i], values[i], grid);
+  if (2 + appender.byteLength >= bytes.length) return bytes;
+  const out = new Uint8Array(2 + appender.byteLength);
+  out[1] = GRID_FORMAT;
+  out.set(appender.bytes(), 2);
+  return out;
+}
+
+/**
+ * The grid of the chunk's timestamps (I: the mean interval; B: the smallest offset), if its
+ * timestamps cost fewer bits on it than as delta-of-delta and every sum on it is exact.
+ */
+function gridOf(t: Float64Array): Grid | undefined {
+  const n = t.length;
+  if (n < 3) return undefined;
+  const interval = Math.round((t[n - 1] - t[0]) / (n - 1));
+  let low = Infinity;
+  let high = -Infinity;
+  let deltaBits = 0;
+  for (let i = 1; i < n; i++) {
+    const offset = t[i] - t[0] - i * interval;
+    low = Math.min(low, offset);
+    high = Math.max(high, offset);
+    deltaBits += i === 1 ? 8 * uvarintLength(t[1] - t[0]) : deltaOfDeltaBits(t[i] - 2 * t[i - 1] + t[i - 2]);
+  }
+  if (high - low >= 2 ** MAX_GRID_WIDTH) return undefined;
+  const width = 32 - Math.clz32(high - low);
+  if (Math.abs(t[0]) + Math.abs(low) + (n - 1) * interval + 2 ** width > MAX_SAFE) return undefined;
+  const gridBits = 16 + 8 * uvarintLength(interval) + 1 + 8 * uvarintLength(Math.abs(low)) + 6 + (n - 1) * width;
+  return gridBits < deltaBits ? { interval, base: low, width } : undefined;
+}
+
+/** Bits writeDeltaOfDelta spends on `dod`. */
+function deltaOfDeltaBits(dod: number): number {
+  if (dod === 0) return 1;
+  if (dod >= -64 && dod <= 63) return 9;
+  if (dod >= -2048 && dod <= 2047) return 15;
+  if (dod >= -524288 && dod <= 524287) return 24;
+  return dod > ESCAPE_32 && dod <= 0x7fffffff ? 36 : 100;
 }
 
 /** v is exactly m / p, survives the round trip as the same bits, and m is a safe integer. */

@@ -7,6 +7,7 @@ import { tierOfId } from '../timeseries/part-id';
 import { encodeInPieces, MAX_DOCUMENT_BYTES } from '../wal/document-size';
 import { collectionGenerations } from '../wal/group-commit';
 import { LedgerEntry } from '../timeseries/ingest-records';
+import { decodeLedger, encodeLedger } from '../timeseries/ledger-codec';
 import { updateBatches } from './update-batches';
 
 const WAL_PREFIX = 'sample_wal_';
@@ -61,7 +62,7 @@ interface LedgerDoc {
  *   also has `continued: <documents>` and continuations `{ _id: <page id>~<n>, data }`;
  * - `series_catalog`: `{ _id: "s<first id>", entries: <JSON [id, environment, metric, agentId, [name, value, …]][]> }`, saved by checkpoints before the parts that name the series;
  * - `series_manifests`: `{ _id: <manifest id>, …, parts: <JSON> }`;
- * - `ingest_ledger`: `{ _id: "g<generation>", at, entries: <JSON> }`, the batchIds a checkpoint saved.
+ * - `ingest_ledger`: `{ _id: "g<generation>", at, entries: <JSON rows> }`, the batchIds a checkpoint saved (timeseries/ledger-codec).
  */
 @Injectable()
 export class TimeSeriesRepository {
@@ -208,7 +209,7 @@ export class TimeSeriesRepository {
   async saveLedger(generation: number, at: Date, entries: LedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await this.connection.collection(LEDGER).bulkWrite(
-      encodeInPieces(entries, toJson).map(({ blob }, n) => ({
+      encodeInPieces(entries, encodeLedger).map(({ blob }, n) => ({
         replaceOne: {
           filter: { _id: (n === 0 ? `g${generation}` : `g${generation}.${n}`) as never },
           replacement: { at, entries: new mongo.Binary(blob) },
@@ -224,7 +225,7 @@ export class TimeSeriesRepository {
       .collection(LEDGER)
       .find<LedgerDoc>({ at: { $gte: since } })
       .toArray();
-    return docs.map((doc) => ({ at: doc.at, entries: JSON.parse(Buffer.from(doc.entries.buffer).toString('utf8')) as LedgerEntry[] }));
+    return docs.map((doc) => ({ at: doc.at, entries: decodeLedger(doc.entries.buffer) }));
   }
 
   async deleteLedgerBefore(cutoff: Date): Promise<number> {

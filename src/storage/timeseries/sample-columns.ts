@@ -1,4 +1,4 @@
-import { ChunkAppender, ChunkIterator } from '../chunks/gorilla-chunk';
+import { ChunkAppender, ChunkIterator, sealChunk } from '../chunks/gorilla-chunk';
 import { lowerBound } from '../rollups/bucket-columns';
 import { decodeChunkList, encodeChunkList } from './part-codec';
 import { CHUNK_MAX_BYTES, CHUNK_MAX_SAMPLES } from './series-head';
@@ -26,11 +26,11 @@ export function rechunk(chunks: readonly Uint8Array[]): Uint8Array {
   let open = new ChunkAppender({ maxSamples: CHUNK_MAX_SAMPLES, maxBytes: CHUNK_MAX_BYTES });
   for (let i = 0; i < times.length; i++) {
     if (open.append(times[i], values[i])) continue;
-    out.push(open.bytes());
+    out.push(sealChunk(open.bytes()));
     open = new ChunkAppender({ maxSamples: CHUNK_MAX_SAMPLES, maxBytes: CHUNK_MAX_BYTES });
     open.append(times[i], values[i]);
   }
-  if (open.count > 0) out.push(open.bytes());
+  if (open.count > 0) out.push(sealChunk(open.bytes()));
   return encodeChunkList(out);
 }
 
