@@ -28,17 +28,20 @@ function append(appender: ChunkAppender, timestamps: ArrayLike<number>, values: 
   }
 }
 
+/** Format 2 (packed): larger as it is, smaller once compressed. */
+const isPacked = (bytes: Uint8Array) => bytes.length > 1 && bytes[0] === 0 && bytes[1] === 2;
+
 /**
- * Encodes, then decodes with decodeChunk and with the iterator, as written and as sealed (grid
- * timestamps where smaller); returns the bytes as written, or throws naming the first sample that
- * differs. Values must come back with identical bits.
+ * Encodes, then decodes with decodeChunk and with the iterator, as written and as sealed (packed,
+ * or grid timestamps where smaller); returns the bytes as written, or throws naming the first
+ * sample that differs. Values must come back with identical bits.
  */
 function roundTrip(timestamps: ArrayLike<number>, values: ArrayLike<number>, options: ChunkAppenderOptions = {}): Uint8Array {
   const appender = new ChunkAppender({ ...UNLIMITED, ...options });
   append(appender, timestamps, values);
   const bytes = appender.bytes();
   const sealed = sealChunk(bytes);
-  if (sealed.length > bytes.length) throw new Error(`sealed: ${sealed.length} bytes, written: ${bytes.length}`);
+  if (!isPacked(sealed) && sealed.length > bytes.length) throw new Error(`sealed: ${sealed.length} bytes, written: ${bytes.length}`);
   if (sealChunk(sealed) !== sealed) throw new Error('sealing a sealed chunk changed it');
   expectDecodes(bytes, timestamps, values);
   expectDecodes(sealed, timestamps, values);
@@ -419,10 +422,10 @@ describe('ChunkAppender / ChunkIterator', () => {
 });
 
 describe('sealChunk (grid timestamps)', () => {
-  const isGrid = (bytes: Uint8Array) => bytes.length > 1 && bytes[0] === 0;
-  /** A value that never changes costs one bit a sample: what is left is the timestamps. */
+  const isGrid = (bytes: Uint8Array) => bytes.length > 1 && bytes[0] === 0 && bytes[1] === 1;
+  /** A value that never changes costs one bit a sample: what is left is the timestamps (a float: packed chunks hold decimals). */
   const sealed = (timestamps: number[]) => {
-    const values = new Array<number>(timestamps.length).fill(7);
+    const values = new Array<number>(timestamps.length).fill(Math.PI);
     const bytes = roundTrip(timestamps, values);
     return { bytes, sealed: sealChunk(bytes) };
   };
@@ -437,8 +440,8 @@ describe('sealChunk (grid timestamps)', () => {
     const chunk = sealed(jittered(120, () => Math.floor(random() * 40)));
     expect(isGrid(chunk.sealed)).toBe(true);
     expect(isGrid(chunk.bytes)).toBe(false);
-    // 120 bits of values and ~8 bytes of first sample and grid; 6 bits per offset.
-    expect(chunk.sealed.length).toBeLessThanOrEqual(2 + 1 + 8 + 3 + 1 + Math.ceil((119 * 7) / 8));
+    // 119 bits of values and ~8 bytes of first timestamp and grid, 8 of first value; 6 bits per offset.
+    expect(chunk.sealed.length).toBeLessThanOrEqual(2 + 1 + 8 + 3 + 8 + Math.ceil((119 * 7) / 8));
     expect(chunk.bytes.length).toBeGreaterThanOrEqual(chunk.sealed.length + 35); // ~9 bits a delta-of-delta
   });
 
@@ -469,6 +472,7 @@ describe('sealChunk (grid timestamps)', () => {
     for (const timestamps of cases) {
       const values = timestamps.map((_, i) => (i % 4 === 0 ? random() : Math.round(random() * 1000) / 10));
       expect(() => roundTrip(timestamps, values)).not.toThrow();
+      expect(() => roundTrip(timestamps, values.map((v) => Math.round(v * 10) / 10))).not.toThrow(); // packed where it may
     }
     expect(cases.map((c) => isGrid(sealed(c).sealed))).toContain(true);
   });
@@ -502,8 +506,71 @@ describe('sealChunk (grid timestamps)', () => {
       expect(() => decodeChunk(grid.subarray(0, length))).toThrow(RangeError);
     }
     const unknown = Uint8Array.from(grid);
-    unknown[1] = 2;
+    unknown[1] = 3;
     expect(() => decodeChunk(unknown)).toThrow(RangeError);
+  });
+});
+
+describe('sealChunk (packed)', () => {
+  const random = seededRandom(16);
+  const jitter = (n: number) => regular(n, 10_000, 40, random);
+  const tenths = (n: number) => Array.from({ length: n }, () => Math.round(random() * 1000) / 10);
+
+  it('packs decimal values at one scale on a grid, and gives them back exactly', () => {
+    const timestamps = jitter(120);
+    for (const values of [tenths(120), new Array<number>(120).fill(0), tenths(120).map((v, i) => (i % 3 === 0 ? v : v / 100 + 1e6))]) {
+      expect(isPacked(sealChunk(encodeChunk(timestamps, values)))).toBe(true);
+      expect(() => roundTrip(timestamps, values)).not.toThrow();
+    }
+  });
+
+  it('takes the largest scale the values need: 1, 1.5 and 1.25 as hundredths', () => {
+    const timestamps = jitter(30);
+    const values = timestamps.map((_, i) => [1, 1.5, 1.25, -3][i % 4]);
+    expect(() => roundTrip(timestamps, values)).not.toThrow();
+    expect(isPacked(sealChunk(encodeChunk(timestamps, values)))).toBe(true);
+  });
+
+  it('leaves what it cannot pack to the other formats: floats, -0, huge m, timestamps off any grid', () => {
+    const timestamps = jitter(60);
+    const cases: [number[], number[]][] = [
+      [timestamps, timestamps.map((_, i) => (i === 30 ? Math.PI : 1))],
+      [timestamps, timestamps.map((_, i) => (i === 30 ? -0 : 1))],
+      [timestamps, timestamps.map((_, i) => (i === 30 ? 2 ** 51 : 1))],
+      [timestamps, timestamps.map((_, i) => (i === 30 ? 1.0000001 : 1))],
+      [timestamps.map((t, i) => (i >= 30 ? t + 5 * HOUR : t)), tenths(60)],
+    ];
+    for (const [t, v] of cases) {
+      expect(isPacked(sealChunk(encodeChunk(t, v)))).toBe(false);
+      expect(() => roundTrip(t, v)).not.toThrow();
+    }
+  });
+
+  it('round-trips random decimal series of every length, scale and jitter, and at the extremes of time', () => {
+    let packed = 0;
+    for (let s = 0; s < 300; s++) {
+      const n = 3 + Math.floor(random() * 200);
+      const scale = Math.floor(random() * 7);
+      const start = [NOW, -NOW, 2 ** 49, -(2 ** 49)][s % 4];
+      const timestamps = regular(n, [1_000, 10_000, 60_000][s % 3], [0, 3, 40, 4_000][Math.floor(random() * 4)], random, start);
+      const values = timestamps.map(() => Math.round((random() - 0.5) * 10 ** (3 + scale)) / 10 ** scale);
+      roundTrip(timestamps, values);
+      if (isPacked(sealChunk(encodeChunk(timestamps, values)))) packed++;
+    }
+    expect(packed).toBeGreaterThan(200);
+  });
+
+  it('throws a RangeError for truncated or corrupt packed chunks', () => {
+    const packed = sealChunk(encodeChunk(jitter(60), tenths(60)));
+    expect(isPacked(packed)).toBe(true);
+    for (let length = 2; length < packed.length; length++) {
+      expect(() => decodeChunk(packed.subarray(0, length))).toThrow(RangeError);
+    }
+    const badScale = sealChunk(encodeChunk(regular(60, 10_000), tenths(60)));
+    const scaleAt = 2 + 1 + 6 + 2 + 1; // format, count, t0 (folded: 6 bytes), interval (2), base 0 (1)
+    expect(badScale[scaleAt]).toBe(1);
+    badScale[scaleAt] = 7;
+    expect(() => decodeChunk(badScale)).toThrow(RangeError);
   });
 });
 

@@ -1,5 +1,5 @@
 import { BitReader, BitWriter } from './bit-stream';
-import { putUvarint, uvarintLength } from './varint';
+import { getUvarint, putUvarint, uvarintLength } from './varint';
 
 /**
  * Gorilla chunks (Pelkonen et al., VLDB 2015, as adapted by Prometheus tsdb/chunkenc):
@@ -54,6 +54,14 @@ import { putUvarint, uvarintLength } from './varint';
  * varint) and a width W (6 bits, at most 32); sample i >= 1 is t0 + B + i * I plus W bits.
  * The appender always writes format 0 (it cannot know the grid of samples still to come).
  *
+ * Packed (format 2, chosen by sealChunk when every value is decimal at one scale and the
+ * timestamps are on a grid): the same fields in whole bytes, for pages stored compressed. Bit
+ * fields hide the symbols from a byte-oriented entropy coder; as bytes, brotli codes an offset of
+ * 0-40 ms and a tenths delta of a gauge in about their entropy (~5.3 bits each, against 6 and 8
+ * here). Bytes 0x00 0x02, the sample count, then folded varints (2x for x >= 0, -2x - 1 below):
+ * t0, the interval I (plain varint), the base B, the scale (one byte), the first m; then per
+ * sample i >= 1 its offset from t0 + B + i * I (plain varint) and the delta of m (folded).
+ *
  * Samples are sorted: timestamps never decrease (equal ones are kept), so a range read can stop
  * at the first sample past its end. A sample older than the chunk's last one is refused and the
  * caller keeps it elsewhere (an out-of-order chunk): a negative delta would make a chunk unsorted.
@@ -95,9 +103,13 @@ const MAX_SCALE = 6;
 const FLOAT = 7;
 const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-/** First bytes of a grid-timestamp chunk: 0x00 alone is an empty format-0 chunk. */
+/** Second byte of a grid-timestamp chunk (the first is 0x00, which alone is an empty format-0 chunk). */
 const GRID_FORMAT = 1;
+const PACKED_FORMAT = 2;
 const MAX_GRID_WIDTH = 32;
+/** Packed chunks: offsets beyond this spread are not a grid (delta-of-delta does better); |m| and t0 fold into safe integers below these. */
+const MAX_PACKED_SPREAD = 2 ** 16;
+const MAX_PACKED_M = 2 ** 50;
 
 /** Timestamps as offsets from t0 + B + i * I, in `width` bits each. */
 interface Grid {
@@ -326,8 +338,12 @@ export class ChunkIterator {
   private lo = 0;
   private leading = 0;
   private trailing = 0;
-  /** Format 1: timestamps on a grid from t0 (t0 + base, then + interval per sample). */
+  /** Formats 1 and 2: timestamps on a grid from t0 (t0 + base, then + interval per sample). */
   private gridded = false;
+  /** Format 2: the grid and decimal values in whole bytes, read from `bytes` at `at` (not through the bit reader). */
+  private packed = false;
+  private bytes: Uint8Array = new Uint8Array(0);
+  private at = 0;
   private t0 = 0;
   private interval = 0;
   private base = 0;
@@ -342,8 +358,9 @@ export class ChunkIterator {
     let count = 0;
     let at = 0;
     this.gridded = bytes.length > 1 && bytes[0] === 0;
+    this.packed = this.gridded && bytes[1] === PACKED_FORMAT;
     if (this.gridded) {
-      if (bytes[1] !== GRID_FORMAT) throw new RangeError(`chunk format ${bytes[1]} is unknown`);
+      if (bytes[1] !== GRID_FORMAT && !this.packed) throw new RangeError(`chunk format ${bytes[1]} is unknown`);
       at = 2;
     }
     for (let weight = 1; ; weight *= 128) {
@@ -355,6 +372,8 @@ export class ChunkIterator {
     // Every sample after the first takes at least two bits (one on a grid): cheap protection against a bogus count.
     if (count > 1 + (bytes.length - at) * (this.gridded ? 8 : 4)) throw new RangeError(`chunk header claims ${count} samples in ${bytes.length} bytes`);
     this.reader.reset(bytes, at);
+    this.bytes = bytes;
+    this.at = at;
     this.total = count;
     this.index = 0;
     this.t = NaN;
@@ -418,6 +437,7 @@ export class ChunkIterator {
   private step(): void {
     const r = this.reader;
     const i = this.index++;
+    if (this.packed) return this.stepPacked(i);
     if (i === 0) {
       this.t = readSignedVarint(r);
       if (this.gridded) {
@@ -451,6 +471,29 @@ export class ChunkIterator {
     }
     if (this.scale === FLOAT) this.readXor(r);
     else this.readDecimal(r);
+  }
+
+  private stepPacked(i: number): void {
+    if (i === 0) {
+      this.t0 = this.t = unfold(this.byteVarint());
+      this.interval = this.byteVarint();
+      this.base = unfold(this.byteVarint());
+      if (this.at >= this.bytes.length || (this.scale = this.bytes[this.at++]) > MAX_SCALE) throw new RangeError('chunk is corrupt: no scale or over 6');
+      return this.setM(unfold(this.byteVarint()));
+    }
+    const t = this.t0 + this.base + i * this.interval + this.byteVarint();
+    if (!(t >= this.t) || !Number.isSafeInteger(t)) throw new RangeError('chunk is corrupt: timestamps go backwards');
+    this.t = t;
+    this.setM(this.m + unfold(this.byteVarint()));
+  }
+
+  /** A varint of format 2, one byte in the common case. */
+  private byteVarint(): number {
+    const bytes = this.bytes;
+    if (this.at < bytes.length && bytes[this.at] < 128) return bytes[this.at++];
+    const [x, at] = getUvarint(bytes, this.at);
+    this.at = at;
+    return x;
   }
 
   private readDecimal(r: BitReader): void {
@@ -530,14 +573,19 @@ export function decodeChunk(bytes: Uint8Array): DecodedChunk {
 }
 
 /**
- * The chunk to store: a format-0 chunk re-encoded with grid timestamps when that is smaller
- * (values by the same rules), else the same bytes. For chunks that are complete (a checkpoint,
- * a compaction): the appender writes delta-of-delta, not knowing the samples to come.
+ * The chunk to store in a compressed page: a format-0 chunk re-encoded packed (format 2) when its
+ * samples qualify, else with grid timestamps when that is smaller (values by the same rules),
+ * else the same bytes. For chunks that are complete (a checkpoint, a compaction): the appender
+ * writes delta-of-delta, not knowing the samples to come.
  */
 export function sealChunk(bytes: Uint8Array): Uint8Array {
-  // Already on a grid, or too few samples for one (a one-byte count below 3).
+  // Already sealed, or too few samples for a grid (a one-byte count below 3).
   if (bytes[0] < 3) return bytes;
   const { timestamps, values } = decodeChunk(bytes);
+  return packedChunk(timestamps, values) ?? gridChunk(bytes, timestamps, values);
+}
+
+function gridChunk(bytes: Uint8Array, timestamps: Float64Array, values: Float64Array): Uint8Array {
   const grid = gridOf(timestamps);
   if (grid === undefined) return bytes;
   const appender = new ChunkAppender({ maxSamples: Infinity, maxBytes: Infinity });
@@ -547,6 +595,57 @@ export function sealChunk(bytes: Uint8Array): Uint8Array {
   out[1] = GRID_FORMAT;
   out.set(appender.bytes(), 2);
   return out;
+}
+
+/** Format 2 of the samples, if every value is m / 10^d at one scale d with |m| < MAX_PACKED_M and the offsets from a grid spread less than MAX_PACKED_SPREAD. */
+function packedChunk(t: Float64Array, v: Float64Array): Uint8Array | undefined {
+  const n = t.length;
+  const interval = Math.round((t[n - 1] - t[0]) / (n - 1));
+  let low = Infinity;
+  let high = -Infinity;
+  for (let i = 1; i < n; i++) {
+    const offset = t[i] - t[0] - i * interval;
+    low = Math.min(low, offset);
+    high = Math.max(high, offset);
+  }
+  if (high - low >= MAX_PACKED_SPREAD || Math.abs(t[0]) + Math.abs(low) + (n - 1) * interval + MAX_PACKED_SPREAD > MAX_PACKED_M) return undefined;
+  const scale = commonScale(v);
+  if (scale === FLOAT) return undefined;
+  const p = POW10[scale];
+  const w = new BitWriter(2 * n + 16);
+  writeFolded(w, t[0]);
+  writeVarint(w, interval);
+  writeFolded(w, low);
+  w.writeBits(scale, 8);
+  let last = Math.round(v[0] * p);
+  writeFolded(w, last);
+  for (let i = 1; i < n; i++) {
+    writeVarint(w, t[i] - t[0] - low - i * interval);
+    const m = Math.round(v[i] * p);
+    writeFolded(w, m - last);
+    last = m;
+  }
+  const out = new Uint8Array(2 + uvarintLength(n) + w.byteLength);
+  out[1] = PACKED_FORMAT;
+  w.copyTo(out, putUvarint(out, 2, n));
+  return out;
+}
+
+/** The smallest decimal scale at which every value is exactly m / 10^scale with |m| < MAX_PACKED_M; FLOAT if there is none. */
+function commonScale(v: Float64Array): number {
+  let scale = 0;
+  for (let i = 0; i < v.length; i++) {
+    while (scale <= MAX_SCALE && !isPackable(v[i], POW10[scale])) scale++;
+    if (scale > MAX_SCALE) return FLOAT;
+  }
+  // A value found exact at a smaller scale is one at this scale too (the same rational), but check its m.
+  for (let i = 0; i < v.length; i++) if (!isPackable(v[i], POW10[scale])) return FLOAT;
+  return scale;
+}
+
+function isPackable(v: number, p: number): boolean {
+  const m = Math.round(v * p);
+  return Math.abs(m) < MAX_PACKED_M && isExact(v, m, p);
 }
 
 /**
@@ -629,6 +728,15 @@ function readSignedVarint(r: BitReader): number {
   const negative = r.readBit() === 1;
   const x = readVarint(r);
   return negative ? -x : x;
+}
+
+/** An integer of magnitude below 2^52 as a varint of 2x (x >= 0) or -2x - 1, in whole bytes (zigzag without bit operations, which stop at 32 bits). */
+function writeFolded(w: BitWriter, x: number): void {
+  writeVarint(w, x >= 0 ? 2 * x : -2 * x - 1);
+}
+
+function unfold(f: number): number {
+  return f % 2 === 0 ? f / 2 : -(f + 1) / 2;
 }
 
 /** Writes a non-negative safe integer as 7-bit groups, least significant first, high bit = more follows. */

@@ -1,6 +1,7 @@
 import { fnv1a32 } from '../../common/hash/string-hash';
 import { getUvarint, putUvarint, uvarintLength } from '../chunks/varint';
 import { frame, FrameReader } from './blob-framing';
+import { compressBlob, decompressBlob } from './blob-compression';
 
 /** One series in a part: its catalog id (the catalog holds its agent and labels) and its encoded data (chunks, or rollup buckets). */
 export interface PartSeries {
@@ -10,18 +11,21 @@ export interface PartSeries {
 
 /**
  * A part: the data of many series of one metric, stored as one framed blob (header: a flat
- * list of series id, payload length, ...) so the database sees one field however many series it holds.
+ * list of series id, payload length, ...) so the database sees one field however many series it
+ * holds; `compressed`, as a brotli stream when that is smaller (blob-compression; parts that are kept: sealed
+ * chunks, rollup buckets; not the checkpoint's parts of the open hour, compacted within it).
  */
-export function encodePart(series: PartSeries[]): Buffer {
-  return frame(
+export function encodePart(series: PartSeries[], compressed = false): Buffer {
+  const framed = frame(
     series.flatMap((s) => [s.seriesId, s.payload.length]),
     series.map((s) => s.payload),
   );
+  return compressed ? compressBlob(framed) : framed;
 }
 
 /** The series of a part, or only those of `seriesIds`; throws on a truncated or corrupt blob. */
 export function decodePart(bytes: Uint8Array, seriesIds?: ReadonlySet<number>): PartSeries[] {
-  const reader = new FrameReader<number[]>(bytes, 'part');
+  const reader = new FrameReader<number[]>(decompressBlob(bytes, 'part'), 'part');
   const out: PartSeries[] = [];
   const header = reader.header;
   for (let i = 0; i < header.length; i += 2) {

@@ -49,6 +49,8 @@ export interface NewPart {
   to: number;
   samples: number;
   series: PartSeries[];
+  /** Store the pages as brotli streams (default true): false for the checkpoint's parts of the open hour, compacted within it. */
+  compressed?: boolean;
 }
 
 /**
@@ -175,7 +177,7 @@ export class PartStore {
         tier: part.tier.name,
         from: new Date(part.from),
         to: new Date(part.to),
-        data: encodePart(series),
+        data: encodePart(series, part.compressed ?? true),
       }),
     );
     return { id: part.id, generation: part.generation, from: part.from, to: part.to, pages, bytes, samples: part.samples, rolledUp: false };

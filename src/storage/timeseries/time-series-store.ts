@@ -242,11 +242,12 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
 
 const MB = 1024 * 1024;
 /**
- * A checkpoint seals (grid timestamps where smaller) the chunks of 32+ samples of closed hours
- * only: a backfill's hour may get no second part, so no compaction, while the current hour is
- * compacted when it closes, which seals the chunks it makes. Sealing costs about an encode: at
- * full ingest load, sealing every checkpoint's chunks took ~15% of a core (and then again at
- * compaction); a head saved every 30 s holds chunks of 3 samples at 10 s, where a grid never pays.
+ * A checkpoint seals (packed or grid timestamps) the chunks of 32+ samples of closed hours only,
+ * and stores their parts compressed: a backfill's hour may get no second part, so no compaction,
+ * while the current hour is compacted when it closes, which seals the chunks it makes. Sealing
+ * costs about an encode: at full ingest load, sealing every checkpoint's chunks took ~15% of a
+ * core (and then again at compaction); a head saved every 30 s holds chunks of 3 samples at 10 s,
+ * where a grid never pays.
  */
 const SEAL_MIN_SAMPLES = 32;
 
@@ -283,5 +284,6 @@ function partsOf(generation: number, series: SeriesHead[], now: number): NewPart
     id: partId('raw', environment, metric, period, { checkpoint: generation }),
     tier: TIERS.raw,
     series: group.raw,
+    compressed: period < current,
   }));
 }
