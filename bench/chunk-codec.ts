@@ -13,13 +13,16 @@
  *   half byte counts (increments around 10 kB/s..10 MB/s);
  * - constant: half `up`-style flags that never change, half thread counts that change on 5%
  *   of samples by 1..3.
- * Sizes are reported with the decimal value mode (the default) and as plain Gorilla XOR, and as
- * stored (sealChunk: grid timestamps where smaller; sealSamplesPerSec is its cost). The timestamps
- * alone: the gauges' timestamps, and the storage bench's (0-40 ms of jitter), with a constant value
- * (one bit a sample, subtracted).
+ * Sizes are reported with the decimal value mode (the default) and as plain Gorilla XOR, sealed
+ * (sealChunk: packed where the values are decimals at one scale, else grid timestamps where
+ * smaller; sealSamplesPerSec is its cost) and as stored: the sealed chunks of PAGE_SERIES series
+ * per compressed blob, as parts that are kept. The timestamps alone, as written and on a grid
+ * (format 1): the gauges' timestamps, and the storage bench's (0-40 ms of jitter), with a
+ * constant float value (one bit a sample and its first 64 bits a chunk, subtracted).
  */
 import { loadavg } from 'os';
 import { ChunkAppender, ChunkIterator, decodeChunk, MAX_CHUNK_SAMPLES, sealChunk } from '../src/storage/chunks/gorilla-chunk';
+import { compressBlob } from '../src/storage/timeseries/blob-compression';
 import { seededRandom } from '../test/support/seeded-random';
 
 const SEED = Number(process.argv[2] ?? 20240611);
@@ -28,6 +31,7 @@ const SAMPLES = 240;
 const INTERVAL_MS = 10_000;
 const JITTER_MS = 10;
 const RUNS = 5;
+const PAGE_SERIES = 1_000;
 
 const random = seededRandom(SEED);
 const uniform = (lo: number, hi: number) => lo + (hi - lo) * random();
@@ -143,9 +147,13 @@ function measure(data: Dataset) {
   const plain = encode(data, false);
   verify(data, plain);
   const size = (list: Uint8Array[]) => list.reduce((total, chunk) => total + chunk.length, 0);
+  const perPage = (SAMPLES / MAX_CHUNK_SAMPLES) * PAGE_SERIES;
+  let stored = 0;
+  for (let i = 0; i < sealed.length; i += perPage) stored += compressBlob(Buffer.concat(sealed.slice(i, i + perPage))).length;
   return {
     bytesPerSample: +(size(chunks) / samples).toFixed(3),
     bytesPerSampleSealed: +(size(sealed) / samples).toFixed(3),
+    bytesPerSampleStored: +(stored / samples).toFixed(3),
     bytesPerSamplePlainXor: +(size(plain) / samples).toFixed(3),
     encodeSamplesPerSec: throughput(samples, () => encode(data, true)),
     decodeSamplesPerSec: throughput(samples, () => decodeAll(chunks)),
@@ -159,11 +167,12 @@ function measure(data: Dataset) {
 
 /** Bytes a sample of the timestamps alone, as written and as stored. */
 function timestampBytes(timestamps: Float64Array) {
-  const data = { timestamps, values: new Float64Array(timestamps.length) };
+  const data = { timestamps, values: new Float64Array(timestamps.length).fill(Math.PI) };
   const chunks = encode(data, true);
   const sealed = chunks.map(sealChunk);
   verify(data, sealed);
-  const perSample = (list: Uint8Array[]) => +(list.reduce((total, chunk) => total + chunk.length, 0) / timestamps.length - 1 / 8).toFixed(3);
+  // Less a bit a sample for the value and its first 64 bits in each chunk.
+  const perSample = (list: Uint8Array[]) => +((list.reduce((total, chunk) => total + chunk.length, 0) - 8 * list.length) / timestamps.length - 1 / 8).toFixed(3);
   return { deltaOfDelta: perSample(chunks), sealed: perSample(sealed) };
 }
 

@@ -30,7 +30,11 @@ import { BENCH_SECRET, ServerProcess } from './support/server-process';
  * Scenarios (SCENARIOS, comma-separated):
  * - hour: one hour of samples ingested over HTTP into the built service (a child process, real
  *   clock, default CHECKPOINT_INTERVAL_SECONDS), one request per agent; then two checkpoint
- *   intervals of waiting (CHECKPOINT_INTERVAL_SECONDS each) before stopping it.
+ *   intervals of waiting (CHECKPOINT_INTERVAL_SECONDS each) before stopping it. The hour is the
+ *   last closed clock hour, as every hour but the current one is at steady state (sealed and
+ *   compressed); hour-open: the 60 minutes up to a minute ago instead, so the part of them in the
+ *   current hour stays in the checkpoint's uncompressed parts (a bulk load's worst case: at 10 s
+ *   and a checkpoint every 30 s, the open hour's parts are compacted, so sealed, as they gather).
  * - day: DAY_HOURS hours of DAY_AGENTS agents on a ManualClock, the service in this process: a
  *   batch per simulated 10 s (all agents), a checkpoint and a rollup every simulated
  *   DAY_CHECKPOINT_SECONDS (default 300: at the service's 30 s a simulated day takes too long
@@ -42,7 +46,7 @@ import { BENCH_SECRET, ServerProcess } from './support/server-process';
  * metric, agentId, timestamp, value} with a compound index, in a database of their own.
  */
 const AGENTS = envNumber('AGENTS', 1_000, { positive: true });
-const SCENARIOS = (process.env.SCENARIOS ?? 'hour,day').split(',').filter(Boolean);
+const SCENARIOS = (process.env.SCENARIOS ?? 'hour,hour-open,day').split(',').filter(Boolean);
 const CHECKPOINT_SECONDS = envNumber('CHECKPOINT_INTERVAL_SECONDS', 30, { positive: true });
 const DAY_HOURS = envNumber('DAY_HOURS', 24, { positive: true });
 const DAY_AGENTS = envNumber('DAY_AGENTS', AGENTS, { positive: true });
@@ -158,7 +162,7 @@ async function bsonFootprint(uri: string, dbName: string, samples: number) {
   }
 }
 
-async function hourScenario(dataDir: string) {
+async function hourScenario(dataDir: string, open = false) {
   const database = await startEmbeddedFerretDb(dataDir);
   const fleet = new Fleet();
   let samples = 0;
@@ -166,7 +170,7 @@ async function hourScenario(dataDir: string) {
   try {
     const server = await ServerProcess.start({ MONGODB_URI: database.uri, MONGODB_DB: 'hour', CHECKPOINT_INTERVAL_SECONDS: String(CHECKPOINT_SECONDS) });
     const token = server.token(['agent']);
-    const end = Math.floor(Date.now() / INTERVAL_MS) * INTERVAL_MS - 60_000;
+    const end = open ? Math.floor(Date.now() / INTERVAL_MS) * INTERVAL_MS - 60_000 : Math.floor(Date.now() / HOUR) * HOUR;
     try {
       for (let a = 0; a < AGENTS; a++) {
         const res = await fetch(`${server.url}/graphql`, {
@@ -280,7 +284,13 @@ async function main(): Promise<void> {
     },
     database: 'embedded FerretDB 1.24 (SQLite); bytes from the sqlite3 CLI after a clean stop (dbstat, page_count, freelist_count)',
   };
-  for (const [name, run] of [...SCENARIOS.map((s) => [s, s === 'hour' ? hourScenario : dayScenario] as const), ['oneDocumentPerSample', baseline] as const]) {
+  const scenarios: Record<string, (dataDir: string) => Promise<object>> = {
+    hour: (dir) => hourScenario(dir),
+    'hour-open': (dir) => hourScenario(dir, true),
+    day: dayScenario,
+  };
+  for (const [name, run] of [...SCENARIOS.map((s) => [s, scenarios[s]] as const), ['oneDocumentPerSample', baseline] as const]) {
+    if (run === undefined) throw new Error(`SCENARIOS: ${name} is none of ${Object.keys(scenarios).join(', ')}`);
     const dataDir = mkdtempSync(join(tmpdir(), `vitals-storage-${name}-`));
     try {
       result[name] = await run(dataDir);
