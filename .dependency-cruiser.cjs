@@ -8,7 +8,7 @@ const PURE = [
   '^src/common/logging/redact\\.ts$',
   '^src/storage/(chunks|rollups)/',
   '^src/storage/wal/document-size\\.ts$',
-  '^src/storage/timeseries/(part-codec|part-id|blob-framing|wal-record|series-head|ingest-records|series-catalog|agent-label-index|tiers|part-catalog|raw-minutes|sample-columns)\\.ts$',
+  '^src/storage/timeseries/(part-codec|part-id|blob-framing|blob-compression|ledger-codec|wal-record|series-head|ingest-records|series-catalog|agent-label-index|tiers|part-catalog|raw-minutes|sample-columns)\\.ts$',
   '^src/ingestion/(batch-validator|field-rules|ingest-limits|row-sample-grouping)\\.ts$',
   '\\.errors\\.ts$',
   '^src/heartbeat/(detector|uptime)/',

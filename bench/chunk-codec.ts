@@ -172,7 +172,8 @@ function timestampBytes(timestamps: Float64Array) {
   const sealed = chunks.map(sealChunk);
   verify(data, sealed);
   // Less a bit a sample for the value and its first 64 bits in each chunk.
-  const perSample = (list: Uint8Array[]) => +((list.reduce((total, chunk) => total + chunk.length, 0) - 8 * list.length) / timestamps.length - 1 / 8).toFixed(3);
+  const perSample = (list: Uint8Array[]) =>
+    +((list.reduce((total, chunk) => total + chunk.length, 0) - 8 * list.length) / timestamps.length - 1 / 8).toFixed(3);
   return { deltaOfDelta: perSample(chunks), sealed: perSample(sealed) };
 }
 

@@ -472,7 +472,12 @@ describe('sealChunk (grid timestamps)', () => {
     for (const timestamps of cases) {
       const values = timestamps.map((_, i) => (i % 4 === 0 ? random() : Math.round(random() * 1000) / 10));
       expect(() => roundTrip(timestamps, values)).not.toThrow();
-      expect(() => roundTrip(timestamps, values.map((v) => Math.round(v * 10) / 10))).not.toThrow(); // packed where it may
+      expect(() =>
+        roundTrip(
+          timestamps,
+          values.map((v) => Math.round(v * 10) / 10),
+        ),
+      ).not.toThrow(); // packed where it may
     }
     expect(cases.map((c) => isGrid(sealed(c).sealed))).toContain(true);
   });

@@ -185,13 +185,15 @@ export class TimeSeriesRepository {
   async loadSeries(): Promise<SeriesEntry[]> {
     const docs = await this.connection.collection(SERIES).find<SeriesDoc>({}).toArray();
     return docs.flatMap((doc) =>
-      (JSON.parse(Buffer.from(decompressBlob(doc.entries.buffer, 'series catalog')).toString('utf8')) as StoredSeries[]).map(([id, environment, metric, agentId, flat]) => ({
-        id,
-        environment,
-        metric,
-        agentId,
-        labels: Array.from({ length: flat.length / 2 }, (_, i) => ({ name: flat[2 * i], value: flat[2 * i + 1] })),
-      })),
+      (JSON.parse(Buffer.from(decompressBlob(doc.entries.buffer, 'series catalog')).toString('utf8')) as StoredSeries[]).map(
+        ([id, environment, metric, agentId, flat]) => ({
+          id,
+          environment,
+          metric,
+          agentId,
+          labels: Array.from({ length: flat.length / 2 }, (_, i) => ({ name: flat[2 * i], value: flat[2 * i + 1] })),
+        }),
+      ),
     );
   }
 

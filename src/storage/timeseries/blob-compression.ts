@@ -28,6 +28,6 @@ export function decompressBlob(bytes: Uint8Array, what: string): Uint8Array {
   try {
     return brotliDecompressSync(bytes.subarray(4));
   } catch (error) {
-    throw new Error(`${what} is corrupt: ${(error as Error).message}`);
+    throw new Error(`${what} is corrupt: ${(error as Error).message}`, { cause: error });
   }
 }
