@@ -600,14 +600,7 @@ function gridChunk(bytes: Uint8Array, timestamps: Float64Array, values: Float64A
 /** Format 2 of the samples, if every value is m / 10^d at one scale d with |m| < MAX_PACKED_M and the offsets from a grid spread less than MAX_PACKED_SPREAD. */
 function packedChunk(t: Float64Array, v: Float64Array): Uint8Array | undefined {
   const n = t.length;
-  const interval = Math.round((t[n - 1] - t[0]) / (n - 1));
-  let low = Infinity;
-  let high = -Infinity;
-  for (let i = 1; i < n; i++) {
-    const offset = t[i] - t[0] - i * interval;
-    low = Math.min(low, offset);
-    high = Math.max(high, offset);
-  }
+  const { interval, low, high } = gridSpread(t);
   if (high - low >= MAX_PACKED_SPREAD || Math.abs(t[0]) + Math.abs(low) + (n - 1) * interval + MAX_PACKED_SPREAD > MAX_PACKED_M) return undefined;
   const scale = commonScale(v);
   if (scale === FLOAT) return undefined;
@@ -655,21 +648,28 @@ function isPackable(v: number, p: number): boolean {
 function gridOf(t: Float64Array): Grid | undefined {
   const n = t.length;
   if (n < 3) return undefined;
-  const interval = Math.round((t[n - 1] - t[0]) / (n - 1));
-  let low = Infinity;
-  let high = -Infinity;
-  let deltaBits = 0;
-  for (let i = 1; i < n; i++) {
-    const offset = t[i] - t[0] - i * interval;
-    low = Math.min(low, offset);
-    high = Math.max(high, offset);
-    deltaBits += i === 1 ? 8 * uvarintLength(t[1] - t[0]) : deltaOfDeltaBits(t[i] - 2 * t[i - 1] + t[i - 2]);
-  }
+  const { interval, low, high } = gridSpread(t);
   if (high - low >= 2 ** MAX_GRID_WIDTH) return undefined;
+  let deltaBits = 8 * uvarintLength(t[1] - t[0]);
+  for (let i = 2; i < n; i++) deltaBits += deltaOfDeltaBits(t[i] - 2 * t[i - 1] + t[i - 2]);
   const width = 32 - Math.clz32(high - low);
   if (Math.abs(t[0]) + Math.abs(low) + (n - 1) * interval + 2 ** width > MAX_SAFE) return undefined;
   const gridBits = 16 + 8 * uvarintLength(interval) + 1 + 8 * uvarintLength(Math.abs(low)) + 6 + (n - 1) * width;
   return gridBits < deltaBits ? { interval, base: low, width } : undefined;
+}
+
+/** The mean interval I of (at least two) timestamps, and their smallest and largest offset from t0 + i * I. */
+function gridSpread(t: Float64Array): { interval: number; low: number; high: number } {
+  const n = t.length;
+  const interval = Math.round((t[n - 1] - t[0]) / (n - 1));
+  let low = Infinity;
+  let high = -Infinity;
+  for (let i = 1; i < n; i++) {
+    const offset = t[i] - t[0] - i * interval;
+    low = Math.min(low, offset);
+    high = Math.max(high, offset);
+  }
+  return { interval, low, high };
 }
 
 /** Bits writeDeltaOfDelta spends on `dod`. */
