@@ -1,8 +1,9 @@
 // Command vitals-ferretdb runs FerretDB 1.24 (SQLite backend) as the embedded
 // MongoDB-compatible server of Vitals' development mode and test suite.
 //
-// The build (src/storage/embedded/embedded-ferretdb.ts) patches one line of
-// FerretDB so that _id lookups use the _id index instead of scanning the table.
+// The build (src/storage/embedded/embedded-ferretdb.ts) patches FerretDB so that
+// _id lookups use the _id index instead of scanning the table, binary fields are
+// stored as Ascii85, and dropped collections' pages return to the file system.
 //
 // It wraps FerretDB's embeddable package rather than building cmd/ferretdb,
 // because cmd/ferretdb built from the module proxy panics on its missing
@@ -24,6 +25,14 @@ import (
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
+// sqliteOptions come first in FerretDB's connection strings: SQLite runs the _pragma
+// parameters in order, and one that reads the file before busy_timeout is set fails at once
+// with SQLITE_BUSY while another connection writes (FerretDB appends its busy_timeout after
+// the given ones). auto_vacuum(incremental), set when a database file is created, lets the
+// patched FerretDB return the pages of dropped collections to the file system
+// (patches/sqlite_free_pages.go.txt); a file created without it keeps its mode until a VACUUM.
+const sqliteOptions = "_pragma=busy_timeout(10000)&_pragma=auto_vacuum(incremental)"
+
 func main() {
 	listenAddr := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
 	dataDir := flag.String("data-dir", "data/ferretdb", "directory of the SQLite databases")
@@ -44,9 +53,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listenAddr},
 		Logger:    logger,
 		Handler:   "sqlite",
-		// auto_vacuum(full) returned free pages but made writes fail with SQLITE_BUSY under load
-		// (CI, 2026-12-02, as in an earlier attempt): FerretDB's default, none, is kept.
-		SQLiteURL: "file:" + *dataDir + "/",
+		SQLiteURL: "file:" + *dataDir + "/?" + sqliteOptions,
 	})
 	if err != nil {
 		fail(err)

@@ -49,9 +49,24 @@ const PATCHES = [
     from: 'var o []byte\n\n\terr := dec.Decode(&o)\n\tif err != nil {\n\t\treturn lazyerrors.Error(err)\n\t}',
     to: 'var s string\n\n\terr := dec.Decode(&s)\n\tif err != nil {\n\t\treturn lazyerrors.Error(err)\n\t}\n\n\to, err := decodeBinaryString(s)\n\tif err != nil {\n\t\treturn lazyerrors.Error(err)\n\t}',
   },
+  /**
+   * FerretDB drops a collection by dropping its table and never vacuums: the file kept every
+   * dropped write-ahead-log generation's pages (about a third of the file after an hour of
+   * ingest). After each drop, the free pages go back to the file system in short steps
+   * (tools/ferretdb/patches/sqlite_free_pages.go.txt; the databases are auto_vacuum(incremental),
+   * tools/ferretdb/vacuum.go).
+   */
+  {
+    file: 'internal/backends/sqlite/metadata/registry.go',
+    from: 'q = fmt.Sprintf("DROP TABLE %q", c.TableName)\n\tif _, err := db.ExecContext(ctx, q); err != nil {\n\t\treturn false, lazyerrors.Error(err)\n\t}\n',
+    to: 'q = fmt.Sprintf("DROP TABLE %q", c.TableName)\n\tif _, err := db.ExecContext(ctx, q); err != nil {\n\t\treturn false, lazyerrors.Error(err)\n\t}\n\n\tgo freePages(db, r.l)\n',
+  },
 ];
 /** Go files copied into FerretDB's packages: [file under tools/ferretdb/patches, destination in the module]. */
-const ADDED_FILES = [['sjson_dense_binary.go.txt', 'internal/handler/sjson/vitals_dense_binary.go']];
+const ADDED_FILES = [
+  ['sjson_dense_binary.go.txt', 'internal/handler/sjson/vitals_dense_binary.go'],
+  ['sqlite_free_pages.go.txt', 'internal/backends/sqlite/metadata/vitals_free_pages.go'],
+];
 
 /**
  * Builds (once) the vitals-ferretdb binary from tools/ferretdb with the Go module
@@ -61,7 +76,8 @@ const ADDED_FILES = [['sjson_dense_binary.go.txt', 'internal/handler/sjson/vital
 export async function ensureFerretDbBinary(root = projectRoot(), log: (message: string) => void = () => {}): Promise<string> {
   const sourceDir = join(root, 'tools', 'ferretdb');
   const binary = join(root, '.tools', 'bin', 'vitals-ferretdb');
-  const sources = [...['main.go', 'go.mod', 'go.sum'].map((f) => join(sourceDir, f)), ...ADDED_FILES.map(([f]) => join(sourceDir, 'patches', f))];
+  const ownFiles = readdirSync(sourceDir).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum');
+  const sources = [...ownFiles.map((f) => join(sourceDir, f)), ...ADDED_FILES.map(([f]) => join(sourceDir, 'patches', f))];
   const sourcesTime = Math.max(...sources.map((f) => statSync(f).mtimeMs));
   // The patches live in this file, whose build is newer at every build: a stamp beside the binary names the ones it has.
   const stamp = join(root, '.tools', 'bin', 'vitals-ferretdb.patches');
