@@ -242,14 +242,17 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
 
 const MB = 1024 * 1024;
 /**
- * A checkpoint seals (packed or grid timestamps) the chunks of 32+ samples of closed hours only,
- * and stores their parts compressed: a backfill's hour may get no second part, so no compaction,
- * while the current hour is compacted when it closes, which seals the chunks it makes. Sealing
- * costs about an encode: at full ingest load, sealing every checkpoint's chunks took ~15% of a
- * core (and then again at compaction); a head saved every 30 s holds chunks of 3 samples at 10 s,
- * where a grid never pays.
+ * A checkpoint seals (packed or grid timestamps) the chunks of 32+ samples of closed hours,
+ * and of the current hour when a chunk spans BACKFILL_SPAN_MS (samples sent far faster than
+ * they were taken: a backfill or a bulk load of the hour so far), and stores the parts holding
+ * sealed chunks, and all of closed hours, compressed: a backfill's hour may get no second part,
+ * so no compaction, while the current hour is compacted when it closes, which seals the chunks
+ * it makes. Sealing costs about an encode: at full ingest load, sealing every checkpoint's
+ * chunks took ~15% of a core (and then again at compaction); a head saved every 30 s holds
+ * chunks of 3 samples at 10 s, where a grid never pays, and of ~2 minutes at full load.
  */
 const SEAL_MIN_SAMPLES = 32;
+const BACKFILL_SPAN_MS = 15 * 60_000;
 
 const ledgerKey = (environment: string, batchId: string) => `${environment}\u0000${batchId}`;
 
@@ -257,15 +260,17 @@ const ledgerKey = (environment: string, batchId: string) => `${environment}\u000
 function partsOf(generation: number, series: SeriesHead[], now: number): NewPart[] {
   const current = periodStart(now, TIERS.raw);
   const { environment, metric } = series[0].entry;
-  const byPeriod = new Map<number, { raw: PartSeries[]; from: number; to: number; samples: number }>();
+  const byPeriod = new Map<number, { raw: PartSeries[]; from: number; to: number; samples: number; sealed: boolean }>();
   for (const s of series) {
     const chunksByPeriod = new Map<number, Uint8Array[]>();
     for (const chunk of s.chunks) {
       const period = periodStart(chunk.minTime, TIERS.raw);
       const chunks = chunksByPeriod.get(period) ?? [];
-      chunks.push(period < current && chunk.count >= SEAL_MIN_SAMPLES ? sealChunk(chunk.bytes()) : chunk.bytes());
+      const seal = chunk.count >= SEAL_MIN_SAMPLES && (period < current || chunk.maxTime - chunk.minTime >= BACKFILL_SPAN_MS);
+      chunks.push(seal ? sealChunk(chunk.bytes()) : chunk.bytes());
       chunksByPeriod.set(period, chunks);
-      const group = byPeriod.get(period) ?? { raw: [], from: Infinity, to: -Infinity, samples: 0 };
+      const group = byPeriod.get(period) ?? { raw: [], from: Infinity, to: -Infinity, samples: 0, sealed: false };
+      group.sealed ||= seal;
       group.from = Math.min(group.from, chunk.minTime);
       group.to = Math.max(group.to, chunk.maxTime);
       group.samples += chunk.count;
@@ -284,6 +289,6 @@ function partsOf(generation: number, series: SeriesHead[], now: number): NewPart
     id: partId('raw', environment, metric, period, { checkpoint: generation }),
     tier: TIERS.raw,
     series: group.raw,
-    compressed: period < current,
+    compressed: period < current || group.sealed,
   }));
 }
