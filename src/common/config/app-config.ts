@@ -262,12 +262,10 @@ export class AppConfig {
   HEAD_MAX_MB = 256;
 
   /**
-   * A generation whose write-ahead log passes this starts a checkpoint early. The embedded server
-   * keeps a dropped log's pages as free pages in its file (reused by later writes, never returned),
-   * so this bounds the free space a bulk load leaves to about one log of this size. Smaller costs
-   * ingest throughput at full load, where the log grows by ~2-3 MB/s: bench:ingest (noisy) ran 464k
+   * A generation whose write-ahead log passes this starts a checkpoint early: this bounds the log
+   * a restart replays and the disk it holds until the checkpoint drops it. Smaller costs ingest
+   * throughput at full load, where the log grows by ~2-3 MB/s: bench:ingest (noisy) ran 464k
    * samples/s with it off, 287k at 32 (a checkpoint every ~15 s instead of 30), ~250k at 4.
-   * bench:storage's hour of 10,000 series sent at once logs ~8 MB: it takes 4 to be cut.
    */
   @Type(() => Number)
   @IsInt()

@@ -44,7 +44,8 @@ interface ManifestDoc {
   environment: string;
   metric: string;
   periodStart: Date;
-  parts: string;
+  /** Compressed JSON; a JSON string in documents written before manifests were compressed. */
+  parts: mongo.Binary | string;
 }
 
 interface LedgerDoc {
@@ -62,7 +63,7 @@ interface LedgerDoc {
  *   the tier read back from the id (ids: timeseries/part-id); a page over the document size limit
  *   also has `continued: <documents>` and continuations `{ _id: <page id>~<n>, data }`;
  * - `series_catalog`: `{ _id: "s<first id>", entries: <JSON [id, environment, metric, agentId, [name, value, …]][]>, compressed }`, saved by checkpoints before the parts that name the series;
- * - `series_manifests`: `{ _id: <manifest id>, …, parts: <JSON> }`;
+ * - `series_manifests`: `{ _id: <manifest id>, …, parts: <compressed JSON> }`;
  * - `ingest_ledger`: `{ _id: "g<generation>", at, entries: <JSON rows> }`, the batchIds a checkpoint saved (timeseries/ledger-codec).
  */
 @Injectable()
@@ -154,7 +155,9 @@ export class TimeSeriesRepository {
       environment: doc.environment,
       metric: doc.metric,
       periodStart: doc.periodStart.getTime(),
-      parts: JSON.parse(doc.parts) as PartEntry[],
+      parts: JSON.parse(
+        typeof doc.parts === 'string' ? doc.parts : Buffer.from(decompressBlob(doc.parts.buffer, 'series manifest')).toString('utf8'),
+      ) as PartEntry[],
     }));
   }
 
@@ -164,7 +167,13 @@ export class TimeSeriesRepository {
         batch.map((m) => ({
           replaceOne: {
             filter: { _id: m.id as never },
-            replacement: { tier: m.tier, environment: m.environment, metric: m.metric, periodStart: new Date(m.periodStart), parts: JSON.stringify(m.parts) },
+            replacement: {
+              tier: m.tier,
+              environment: m.environment,
+              metric: m.metric,
+              periodStart: new Date(m.periodStart),
+              parts: new mongo.Binary(compressedJson(m.parts)),
+            },
             upsert: true,
           },
         })),
@@ -247,7 +256,10 @@ async function insertOnce(collection: mongo.Collection, doc: object): Promise<vo
   }
 }
 
-/** The catalog's names and labels repeat from series to series: compressed, an entry of 10,000 series took ~10 bytes instead of ~60 (base64 JSON). */
+/**
+ * The catalog's names and labels repeat from series to series: compressed, an entry of 10,000
+ * series took ~10 bytes instead of ~60 (base64 JSON). Manifests repeat part ids and field names.
+ */
 const compressedJson = (value: unknown[]) => compressBlob(Buffer.from(JSON.stringify(value)));
 
 /** Parts live in one collection per tier, so each tier's size on disk can be read apart. */
