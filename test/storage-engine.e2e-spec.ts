@@ -1,3 +1,5 @@
+import { TimeSeriesRepository } from '../src/storage/repositories/time-series.repository';
+import { pageIds } from '../src/storage/timeseries/part-id';
 import { PartStore } from '../src/storage/timeseries/part-store';
 import { TierMaintenance } from '../src/storage/timeseries/tier-maintenance';
 import { TimeSeriesStore } from '../src/storage/timeseries/time-series-store';
@@ -204,7 +206,61 @@ describe('storage engine tiers (HTTP, real database, manual clock)', () => {
   }, 30_000);
 });
 
-/** A bulk load checkpoints by the size of its log, not only every CHECKPOINT_INTERVAL_SECONDS: the file keeps at most one such log as free pages. */
+/**
+ * A bulk load of the current hour: a checkpoint seals and compresses the chunks that span 15
+ * minutes or more (the hour is compacted only when it closes), and stores a steady agent's few
+ * samples as written; every answer is the same before and after.
+ */
+describe('bulk load of the current hour (HTTP, real database, manual clock)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => (t = await TestApp.start()));
+  afterAll(() => t.stop());
+
+  const trends = async (from: number, stepSeconds: number) => {
+    const res = await t.graphql(
+      TRENDS_WITH_QUANTILES,
+      { environment: 'lab', metric: 'load', from: new Date(from).toISOString(), to: new Date(from + HOUR).toISOString(), stepSeconds },
+      t.token({ roles: ['viewer'], environments: ['lab'] }),
+    );
+    expect(res.errors).toBeUndefined();
+    return res.data;
+  };
+  const storedPages = async (hour: number) => {
+    const [manifest] = t
+      .get(PartStore)
+      .catalog.all()
+      .filter((m) => m.tier === 'raw' && m.periodStart === hour);
+    return Promise.all(manifest.parts.flatMap(pageIds).map(async (id) => (await t.get(TimeSeriesRepository).findPart(id))!));
+  };
+
+  it('seals and compresses a chunk that spans 15 minutes, answers unchanged', async () => {
+    const hour = Math.floor(t.clock.now() / HOUR) * HOUR;
+    t.clock.set(hour + 40 * MIN);
+    const series = (agentId: string, from: number, n: number) => ({
+      agentId,
+      metric: 'load',
+      timestamps: Array.from({ length: n }, (_, i) => from + i * 10_000 + (i % 5)),
+      // One decimal, in halves: sums are exact whatever order a bucket adds them in.
+      values: Array.from({ length: n }, (_, i) => Math.round(Math.sin(i / 9) * 80) / 2),
+    });
+    const res = await t.graphql(
+      INGEST,
+      { batch: { environment: 'lab', series: [series('bulk', hour, 240), series('steady', hour + 39 * MIN, 3)] } },
+      t.token({ roles: ['agent'], environments: ['lab'] }),
+    );
+    expect(res.errors).toBeUndefined();
+    const before = await Promise.all([trends(hour, 1), trends(hour, 60), trends(hour, 3600)]);
+
+    await t.get(TimeSeriesStore).checkpoint();
+    const pages = await storedPages(hour);
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pages.every((page) => page.readUInt32LE(0) === 0xffffffff)).toBe(true); // blob-compression's mark
+    expect(await Promise.all([trends(hour, 1), trends(hour, 60), trends(hour, 3600)])).toEqual(before);
+  });
+});
+
+/** A bulk load checkpoints by the size of its log, not only every CHECKPOINT_INTERVAL_SECONDS: it bounds the log a restart replays. */
 describe('checkpoint by log size (HTTP, real database, manual clock)', () => {
   let t: TestApp;
   let agent: string;
