@@ -207,9 +207,9 @@ describe('storage engine tiers (HTTP, real database, manual clock)', () => {
 });
 
 /**
- * A bulk load of the current hour: a checkpoint seals and compresses the chunks that span 15
- * minutes or more (the hour is compacted only when it closes), and stores a steady agent's few
- * samples as written; every answer is the same before and after.
+ * A bulk load of the current hour: a checkpoint seals and compresses the chunks that span four
+ * checkpoint intervals or more (the hour is compacted only when it closes); every answer is the
+ * same before and after.
  */
 describe('bulk load of the current hour (HTTP, real database, manual clock)', () => {
   let t: TestApp;
@@ -234,7 +234,7 @@ describe('bulk load of the current hour (HTTP, real database, manual clock)', ()
     return Promise.all(manifest.parts.flatMap(pageIds).map(async (id) => (await t.get(TimeSeriesRepository).findPart(id))!));
   };
 
-  it('seals and compresses a chunk that spans 15 minutes, answers unchanged', async () => {
+  it('seals and compresses a chunk that spans four checkpoint intervals, answers unchanged', async () => {
     const hour = Math.floor(t.clock.now() / HOUR) * HOUR;
     t.clock.set(hour + 40 * MIN);
     const series = (agentId: string, from: number, n: number) => ({

@@ -201,7 +201,7 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
   private async save(generation: Generation): Promise<void> {
     const parts: NewPart[] = [];
     for (const series of generation.head.metrics()) {
-      parts.push(...partsOf(generation.number, series, this.clock.now()));
+      parts.push(...partsOf(generation.number, series, this.clock.now(), BACKFILL_INTERVALS * this.config.CHECKPOINT_INTERVAL_SECONDS * 1000));
       // One metric at a time, letting requests in between: a big head takes a while to encode.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -243,21 +243,21 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
 const MB = 1024 * 1024;
 /**
  * A checkpoint seals (packed or grid timestamps) the chunks of 32+ samples of closed hours,
- * and of the current hour when a chunk spans BACKFILL_SPAN_MS (samples sent far faster than
- * they were taken: a backfill or a bulk load of the hour so far), and stores the parts holding
- * sealed chunks, and all of closed hours, compressed: a backfill's hour may get no second part,
- * so no compaction, while the current hour is compacted when it closes, which seals the chunks
- * it makes. Sealing costs about an encode: at full ingest load, sealing every checkpoint's
+ * and of the current hour when a chunk spans BACKFILL_INTERVALS checkpoint intervals or more
+ * (samples sent at 4x the pace they were taken or faster: a backfill or a bulk load of the hour
+ * so far), and stores the parts holding sealed chunks, and all of closed hours, compressed: a
+ * backfill's hour may get no second part, so no compaction, while the current hour is compacted
+ * when it closes, which seals the chunks it makes. Sealing costs about an encode: at full ingest load, sealing every checkpoint's
  * chunks took ~15% of a core (and then again at compaction); a head saved every 30 s holds
- * chunks of 3 samples at 10 s, where a grid never pays, and of ~2 minutes at full load.
+ * chunks of 3 samples at 10 s, where a grid never pays, and of ~12 s of samples at full load.
  */
 const SEAL_MIN_SAMPLES = 32;
-const BACKFILL_SPAN_MS = 15 * 60_000;
+const BACKFILL_INTERVALS = 4;
 
 const ledgerKey = (environment: string, batchId: string) => `${environment}\u0000${batchId}`;
 
 /** The raw parts of one metric's series, one per hour the samples fall in (their 1-minute buckets are computed from them). */
-function partsOf(generation: number, series: SeriesHead[], now: number): NewPart[] {
+function partsOf(generation: number, series: SeriesHead[], now: number, backfillSpanMs: number): NewPart[] {
   const current = periodStart(now, TIERS.raw);
   const { environment, metric } = series[0].entry;
   const byPeriod = new Map<number, { raw: PartSeries[]; from: number; to: number; samples: number; sealed: boolean }>();
@@ -266,7 +266,7 @@ function partsOf(generation: number, series: SeriesHead[], now: number): NewPart
     for (const chunk of s.chunks) {
       const period = periodStart(chunk.minTime, TIERS.raw);
       const chunks = chunksByPeriod.get(period) ?? [];
-      const seal = chunk.count >= SEAL_MIN_SAMPLES && (period < current || chunk.maxTime - chunk.minTime >= BACKFILL_SPAN_MS);
+      const seal = chunk.count >= SEAL_MIN_SAMPLES && (period < current || chunk.maxTime - chunk.minTime >= backfillSpanMs);
       chunks.push(seal ? sealChunk(chunk.bytes()) : chunk.bytes());
       chunksByPeriod.set(period, chunks);
       const group = byPeriod.get(period) ?? { raw: [], from: Infinity, to: -Infinity, samples: 0, sealed: false };
