@@ -7,8 +7,8 @@ import { RunningDatabase, startEmbeddedFerretDb } from '../src/storage/embedded/
 
 /**
  * The embedded FerretDB build's own behaviour (src/storage/embedded): the pages of a dropped
- * collection go back to the file system, as Vitals drops a write-ahead-log generation per
- * checkpoint, and writes beside that vacuum still succeed.
+ * collection (Vitals drops a write-ahead-log generation per checkpoint) and of deleted documents
+ * (compacted parts) go back to the file system, and writes beside that vacuum still succeed.
  */
 describe('embedded database', () => {
   let dataDir: string;
@@ -29,11 +29,18 @@ describe('embedded database', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  const insertLarge = async (collection: mongo.Collection, n: number) => {
+    for (let i = 0; i < n; i++) await collection.insertOne({ _id: i as never, data: new mongo.Binary(randomBytes(100_000)) });
+  };
+  /** The vacuum runs beside the answer that freed the pages: wait for it (the test's timeout bounds the wait). */
+  const freedBelow = async (bytes: number) => {
+    while ((await freeBytes()) >= bytes) await new Promise((resolve) => setImmediate(resolve));
+  };
   const freeBytes = async () => ((await db.command({ dbStats: 1, freeStorage: 1 })) as { totalFreeStorageSize: number }).totalFreeStorageSize;
 
   it('returns the pages of a dropped collection to the file system while other writes go on', async () => {
     const log = db.collection('log_1');
-    for (let i = 0; i < 100; i++) await log.insertOne({ _id: i as never, data: new mongo.Binary(randomBytes(100_000)) });
+    await insertLarge(log, 100);
     const kept = db.collection('kept');
     await kept.insertOne({ _id: -1 as never });
     expect(await freeBytes()).toBeLessThan(1 << 20);
@@ -43,13 +50,15 @@ describe('embedded database', () => {
     const writes = Array.from({ length: 200 }, (_, i) => kept.insertOne({ _id: i as never, data: new mongo.Binary(randomBytes(1000)) }));
     await Promise.all(writes);
 
-    // The vacuum runs beside the drop's answer: wait for it (the test's timeout bounds the wait).
-    let free = await freeBytes();
-    while (free >= 1 << 20) {
-      await new Promise((resolve) => setImmediate(resolve));
-      free = await freeBytes();
-    }
-    expect(free).toBeLessThan(1 << 20);
+    await freedBelow(1 << 20);
     expect(await kept.countDocuments()).toBe(201);
+  });
+
+  it('returns the pages of deleted documents', async () => {
+    const parts = db.collection('parts');
+    await insertLarge(parts, 50);
+    for (let i = 0; i < 50; i += 2) await parts.deleteOne({ _id: i as never });
+    await freedBelow(1 << 20);
+    expect(await parts.countDocuments()).toBe(25);
   });
 });

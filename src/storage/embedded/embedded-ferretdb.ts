@@ -52,14 +52,19 @@ const PATCHES = [
   /**
    * FerretDB drops a collection by dropping its table and never vacuums: the file kept every
    * dropped write-ahead-log generation's pages (about a third of the file after an hour of
-   * ingest). After each drop, the free pages go back to the file system in short steps
+   * ingest). After each drop and delete, the free pages go back to the file system in short steps
    * (tools/ferretdb/patches/sqlite_free_pages.go.txt; the databases are auto_vacuum(incremental),
-   * tools/ferretdb/vacuum.go).
+   * tools/ferretdb/main.go).
    */
   {
     file: 'internal/backends/sqlite/metadata/registry.go',
     from: 'q = fmt.Sprintf("DROP TABLE %q", c.TableName)\n\tif _, err := db.ExecContext(ctx, q); err != nil {\n\t\treturn false, lazyerrors.Error(err)\n\t}\n',
-    to: 'q = fmt.Sprintf("DROP TABLE %q", c.TableName)\n\tif _, err := db.ExecContext(ctx, q); err != nil {\n\t\treturn false, lazyerrors.Error(err)\n\t}\n\n\tgo freePages(db, r.l)\n',
+    to: 'q = fmt.Sprintf("DROP TABLE %q", c.TableName)\n\tif _, err := db.ExecContext(ctx, q); err != nil {\n\t\treturn false, lazyerrors.Error(err)\n\t}\n\n\tr.FreePages(db)\n',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: 'res, err := db.ExecContext(ctx, q, args...)\n\tif err != nil {\n\t\treturn nil, lazyerrors.Error(err)\n\t}\n',
+    to: 'res, err := db.ExecContext(ctx, q, args...)\n\tif err != nil {\n\t\treturn nil, lazyerrors.Error(err)\n\t}\n\n\tc.r.FreePages(db)\n',
   },
 ];
 /** Go files copied into FerretDB's packages: [file under tools/ferretdb/patches, destination in the module]. */
