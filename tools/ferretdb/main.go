@@ -3,7 +3,8 @@
 //
 // The build (src/storage/embedded/embedded-ferretdb.ts) patches FerretDB so that
 // _id lookups use the _id index instead of scanning the table, binary fields are
-// stored as Ascii85, and dropped collections' pages return to the file system.
+// stored as Ascii85, and the pages of dropped collections and deleted documents
+// return to the file system.
 //
 // It wraps FerretDB's embeddable package rather than building cmd/ferretdb,
 // because cmd/ferretdb built from the module proxy panics on its missing
@@ -29,8 +30,9 @@ import (
 // parameters in order, and one that reads the file before busy_timeout is set fails at once
 // with SQLITE_BUSY while another connection writes (FerretDB appends its busy_timeout after
 // the given ones). auto_vacuum(incremental), set when a database file is created, lets the
-// patched FerretDB return the pages of dropped collections to the file system
-// (patches/sqlite_free_pages.go.txt); a file created without it keeps its mode until a VACUUM.
+// patched FerretDB return the pages of dropped collections and deleted documents to the file
+// system (patches/sqlite_free_pages.go.txt); a file created without it keeps its mode until a
+// VACUUM.
 const sqliteOptions = "_pragma=busy_timeout(10000)&_pragma=auto_vacuum(incremental)"
 
 func main() {

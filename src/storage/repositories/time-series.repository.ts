@@ -155,9 +155,7 @@ export class TimeSeriesRepository {
       environment: doc.environment,
       metric: doc.metric,
       periodStart: doc.periodStart.getTime(),
-      parts: JSON.parse(
-        typeof doc.parts === 'string' ? doc.parts : Buffer.from(decompressBlob(doc.parts.buffer, 'series manifest')).toString('utf8'),
-      ) as PartEntry[],
+      parts: (typeof doc.parts === 'string' ? JSON.parse(doc.parts) : parseCompressedJson(doc.parts, 'series manifest')) as PartEntry[],
     }));
   }
 
@@ -194,15 +192,13 @@ export class TimeSeriesRepository {
   async loadSeries(): Promise<SeriesEntry[]> {
     const docs = await this.connection.collection(SERIES).find<SeriesDoc>({}).toArray();
     return docs.flatMap((doc) =>
-      (JSON.parse(Buffer.from(decompressBlob(doc.entries.buffer, 'series catalog')).toString('utf8')) as StoredSeries[]).map(
-        ([id, environment, metric, agentId, flat]) => ({
-          id,
-          environment,
-          metric,
-          agentId,
-          labels: Array.from({ length: flat.length / 2 }, (_, i) => ({ name: flat[2 * i], value: flat[2 * i + 1] })),
-        }),
-      ),
+      (parseCompressedJson(doc.entries, 'series catalog') as StoredSeries[]).map(([id, environment, metric, agentId, flat]) => ({
+        id,
+        environment,
+        metric,
+        agentId,
+        labels: Array.from({ length: flat.length / 2 }, (_, i) => ({ name: flat[2 * i], value: flat[2 * i + 1] })),
+      })),
     );
   }
 
@@ -261,6 +257,7 @@ async function insertOnce(collection: mongo.Collection, doc: object): Promise<vo
  * series took ~10 bytes instead of ~60 (base64 JSON). Manifests repeat part ids and field names.
  */
 const compressedJson = (value: unknown[]) => compressBlob(Buffer.from(JSON.stringify(value)));
+const parseCompressedJson = (blob: mongo.Binary, what: string): unknown => JSON.parse(Buffer.from(decompressBlob(blob.buffer, what)).toString('utf8'));
 
 /** Parts live in one collection per tier, so each tier's size on disk can be read apart. */
 export const partsCollection = (tier: string) => `parts_${tier}`;

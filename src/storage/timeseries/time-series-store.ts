@@ -200,8 +200,9 @@ export class TimeSeriesStore implements OnModuleInit, BeforeApplicationShutdown 
   /** Writes a generation's head as raw parts, and its batchIds to the ledger. */
   private async save(generation: Generation): Promise<void> {
     const parts: NewPart[] = [];
+    const backfillSpanMs = BACKFILL_INTERVALS * this.config.CHECKPOINT_INTERVAL_SECONDS * 1000;
     for (const series of generation.head.metrics()) {
-      parts.push(...partsOf(generation.number, series, this.clock.now(), BACKFILL_INTERVALS * this.config.CHECKPOINT_INTERVAL_SECONDS * 1000));
+      parts.push(...partsOf(generation.number, series, this.clock.now(), backfillSpanMs));
       // One metric at a time, letting requests in between: a big head takes a while to encode.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -247,9 +248,10 @@ const MB = 1024 * 1024;
  * (samples sent at 4x the pace they were taken or faster: a backfill or a bulk load of the hour
  * so far), and stores the parts holding sealed chunks, and all of closed hours, compressed: a
  * backfill's hour may get no second part, so no compaction, while the current hour is compacted
- * when it closes, which seals the chunks it makes. Sealing costs about an encode: at full ingest load, sealing every checkpoint's
- * chunks took ~15% of a core (and then again at compaction); a head saved every 30 s holds
- * chunks of 3 samples at 10 s, where a grid never pays, and of ~12 s of samples at full load.
+ * when it closes, which seals the chunks it makes. Sealing costs about an encode: at full ingest
+ * load, sealing every checkpoint's chunks took ~15% of a core (and then again at compaction); a
+ * head saved every 30 s holds chunks of 3 samples at 10 s, where a grid never pays, and of ~12 s
+ * of samples at full load.
  */
 const SEAL_MIN_SAMPLES = 32;
 const BACKFILL_INTERVALS = 4;
